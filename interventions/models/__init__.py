@@ -1,0 +1,48 @@
+from .bodies import Council, CouncilType, Organisation, OrganisationKind, Region
+from .cases import (
+    Discrepancy,
+    Intervention,
+    InterventionKind,
+    InterventionLink,
+    Lesson,
+    LessonKind,
+    LinkKind,
+    Milestone,
+    Participant,
+    ParticipantRole,
+    Phase,
+    ServiceArea,
+    Status,
+    TargetMet,
+    Workstream,
+)
+from .common import DatePrecision, Qualifier, format_partial_date
+from .sources import Source, SourceKind
+
+__all__ = [
+    "Council",
+    "CouncilType",
+    "DatePrecision",
+    "Discrepancy",
+    "Intervention",
+    "InterventionKind",
+    "InterventionLink",
+    "Lesson",
+    "LessonKind",
+    "LinkKind",
+    "Milestone",
+    "Organisation",
+    "OrganisationKind",
+    "Participant",
+    "ParticipantRole",
+    "Phase",
+    "Qualifier",
+    "Region",
+    "ServiceArea",
+    "Source",
+    "SourceKind",
+    "Status",
+    "TargetMet",
+    "Workstream",
+    "format_partial_date",
+]

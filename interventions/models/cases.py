@@ -1,0 +1,427 @@
+"""The case studies: interventions and their parts."""
+
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+from .bodies import Council, Organisation
+from .common import (
+    Cited,
+    Fact,
+    SlugManager,
+    date_order_constraint,
+    format_partial_date,
+    partial_date_constraint,
+    partial_date_fields,
+    validate_partial_date,
+)
+
+
+class InterventionKind(models.TextChoices):
+    PARTNERSHIP = "partnership", "Council-to-council partnership"
+    OUTSOURCING = "outsourcing", "Outsourcing to a provider"
+    IMPROVEMENT_NOTICE = "improvement-notice", "Improvement notice and board"
+    DIRECTION = "direction", "Statutory direction or commissioner"
+    TRUST = "trust", "Independent trust or company"
+    SECTOR_SUPPORT = "sector-support", "Sector-led support or peer review"
+    REVIEW = "review", "Review of options"
+    MENTOR = "mentor", "Improvement mentor or adviser"
+
+
+class Status(models.TextChoices):
+    PROPOSED = "proposed", "Proposed"
+    RECOMMENDED = "recommended", "Recommended"
+    REJECTED = "rejected", "Rejected"
+    ACTIVE = "active", "Active"
+    COMPLETED = "completed", "Completed"
+    UNKNOWN = "unknown", "Not stated"
+
+
+class TargetMet(models.TextChoices):
+    MET = "met", "Met"
+    PARTLY = "partly", "Partly met"
+    NOT_MET = "not-met", "Not met"
+
+
+class ServiceArea(models.Model):
+    """A council service an intervention covers (children's social care, education, …)."""
+
+    slug = models.SlugField(max_length=60, unique=True)
+    name = models.CharField(max_length=100, unique=True)
+
+    objects = SlugManager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "service area"
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class Discrepancy(models.Model):
+    """A point on which sources disagree. Each version stays its own row, with its source."""
+
+    slug = models.SlugField(max_length=100, unique=True)
+    title = models.CharField(max_length=200, help_text='What is in dispute, e.g. "Contract sum".')
+    note = models.TextField(blank=True, default="", help_text="How the sources differ, briefly.")
+
+    objects = SlugManager()
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name = "disagreement between sources"
+        verbose_name_plural = "disagreements between sources"
+
+    def __str__(self):
+        return self.title
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class Intervention(Fact):
+    """A case study: what was done to or for a council's failing service."""
+
+    slug = models.SlugField(max_length=100, unique=True)
+    title = models.CharField(max_length=200)
+    subject_council = models.ForeignKey(
+        Council,
+        on_delete=models.PROTECT,
+        related_name="interventions",
+        help_text="The council whose service was failing.",
+    )
+    kind = models.CharField(max_length=20, choices=InterventionKind.choices)
+    service_areas = models.ManyToManyField(ServiceArea, blank=True, related_name="interventions")
+    status = models.CharField(max_length=12, choices=Status.choices)
+    mentioned_only = models.BooleanField(
+        "mentioned in passing",
+        default=False,
+        help_text="The reports only mention it (as a model or comparison); recorded briefly.",
+    )
+    start_date, start_date_precision = partial_date_fields("start date")
+    end_date, end_date_precision = partial_date_fields("end date")
+    summary = models.TextField(blank=True, default="", help_text="In our own words.")
+    trigger = models.TextField(blank=True, default="", help_text="What led to the intervention.")
+    target = models.TextField("headline target", blank=True, default="")
+    outcome = models.TextField(blank=True, default="")
+    target_met = models.CharField(
+        max_length=8,
+        choices=TargetMet.choices,
+        blank=True,
+        default="",
+        help_text="Leave blank when the reports do not say.",
+    )
+
+    objects = SlugManager()
+
+    class Meta:
+        ordering = ["start_date", "title"]
+        verbose_name = "intervention"
+        constraints = [
+            *Fact.Meta.constraints,
+            models.CheckConstraint(condition=~Q(slug=""), name="intervention_slug_not_blank"),
+            models.CheckConstraint(condition=~Q(title=""), name="intervention_title_not_blank"),
+            models.CheckConstraint(
+                condition=Q(kind__in=InterventionKind.values), name="intervention_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=Status.values), name="intervention_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(target_met="") | Q(target_met__in=TargetMet.values),
+                name="intervention_target_met_valid",
+            ),
+            partial_date_constraint("start_date", "intervention_start_precision"),
+            partial_date_constraint("end_date", "intervention_end_precision"),
+            date_order_constraint("start_date", "end_date", "intervention_end_after_start"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("interventions:intervention-detail", kwargs={"slug": self.slug})
+
+    def natural_key(self):
+        return (self.slug,)
+
+    natural_key.dependencies = [
+        "interventions.source",
+        "interventions.council",
+        "interventions.servicearea",
+        "interventions.discrepancy",
+    ]
+
+    def clean(self):
+        validate_partial_date(self.start_date, self.start_date_precision, "start_date")
+        validate_partial_date(self.end_date, self.end_date_precision, "end_date")
+
+    @property
+    def start_display(self) -> str:
+        return format_partial_date(self.start_date, self.start_date_precision)
+
+    @property
+    def end_display(self) -> str:
+        return format_partial_date(self.end_date, self.end_date_precision)
+
+
+class PartManager(models.Manager):
+    """Parts of an intervention are found by the intervention's slug and their position."""
+
+    def get_by_natural_key(self, intervention_slug, position):
+        return self.get(intervention__slug=intervention_slug, position=position)
+
+
+class InterventionPart(Fact):
+    """An ordered part of one intervention."""
+
+    position = models.PositiveSmallIntegerField(
+        help_text="Order within the intervention, as the report gives it."
+    )
+
+    objects = PartManager()
+
+    class Meta(Fact.Meta):
+        abstract = True
+        ordering = ["intervention", "position"]
+
+    def natural_key(self):
+        return (self.intervention.slug, self.position)
+
+    natural_key.dependencies = ["interventions.intervention"]
+
+
+def part_constraints(name: str) -> list:
+    return [
+        *Fact.Meta.constraints,
+        models.UniqueConstraint(fields=["intervention", "position"], name=f"{name}_position_unique"),
+    ]
+
+
+class ParticipantRole(models.TextChoices):
+    LEAD_PARTNER = "lead-partner", "Lead partner"
+    PARTNER = "partner", "Partner"
+    PROVIDER = "provider", "Provider"
+    SUBCONTRACTOR = "subcontractor", "Subcontractor"
+    FUNDER = "funder", "Funder"
+    OVERSIGHT = "oversight", "Oversight (issued or monitored the intervention)"
+    REVIEWER = "reviewer", "Reviewer"
+    CHAIR = "chair", "Chair"
+    COMMISSIONER = "commissioner", "Commissioner"
+    BOARD = "board", "Board"
+    LEADERSHIP = "leadership", "Leadership post"
+    ADVISER = "adviser", "Adviser"
+    CONTRIBUTOR = "contributor", "Contributor"
+
+
+class Participant(InterventionPart):
+    """Who took part, in what role: a council, an organisation, and/or a named person."""
+
+    intervention = models.ForeignKey(
+        Intervention, on_delete=models.PROTECT, related_name="participants"
+    )
+    council = models.ForeignKey(
+        Council, on_delete=models.PROTECT, null=True, blank=True, related_name="participations"
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="participations",
+    )
+    role = models.CharField(max_length=20, choices=ParticipantRole.choices)
+    person_name = models.CharField(
+        "person", max_length=200, blank=True, default="", help_text="A named individual, if any."
+    )
+    post = models.CharField(
+        max_length=200, blank=True, default="", help_text="Their post or title, as printed."
+    )
+    description = models.TextField(blank=True, default="", help_text="What they did.")
+
+    class Meta(InterventionPart.Meta):
+        verbose_name = "participant"
+        constraints = [
+            *part_constraints("participant"),
+            models.CheckConstraint(
+                condition=~(Q(council__isnull=False) & Q(organisation__isnull=False)),
+                name="participant_one_body",
+            ),
+            models.CheckConstraint(
+                condition=Q(council__isnull=False)
+                | Q(organisation__isnull=False)
+                | ~Q(person_name=""),
+                name="participant_names_someone",
+            ),
+            models.CheckConstraint(
+                condition=Q(role__in=ParticipantRole.values), name="participant_role_valid"
+            ),
+        ]
+
+    def __str__(self):
+        body = self.council or self.organisation
+        who = ", ".join(str(part) for part in (self.person_name, body) if part)
+        return f"{who}: {self.get_role_display()}"
+
+
+class Phase(InterventionPart):
+    intervention = models.ForeignKey(Intervention, on_delete=models.PROTECT, related_name="phases")
+    name = models.CharField(max_length=200)
+    start_date, start_date_precision = partial_date_fields("start date")
+    end_date, end_date_precision = partial_date_fields("end date")
+    led_by = models.CharField(max_length=200, blank=True, default="")
+    description = models.TextField(blank=True, default="")
+
+    class Meta(InterventionPart.Meta):
+        verbose_name = "phase"
+        constraints = [
+            *part_constraints("phase"),
+            partial_date_constraint("start_date", "phase_start_precision"),
+            partial_date_constraint("end_date", "phase_end_precision"),
+            date_order_constraint("start_date", "end_date", "phase_end_after_start"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        validate_partial_date(self.start_date, self.start_date_precision, "start_date")
+        validate_partial_date(self.end_date, self.end_date_precision, "end_date")
+
+    @property
+    def start_display(self) -> str:
+        return format_partial_date(self.start_date, self.start_date_precision)
+
+    @property
+    def end_display(self) -> str:
+        return format_partial_date(self.end_date, self.end_date_precision)
+
+
+class Workstream(InterventionPart):
+    intervention = models.ForeignKey(
+        Intervention, on_delete=models.PROTECT, related_name="workstreams"
+    )
+    name = models.CharField(max_length=200)
+    objective = models.TextField(blank=True, default="")
+    lead = models.CharField(max_length=200, blank=True, default="")
+
+    class Meta(InterventionPart.Meta):
+        verbose_name = "workstream"
+        constraints = part_constraints("workstream")
+
+    def __str__(self):
+        return self.name
+
+
+class LessonKind(models.TextChoices):
+    ACHIEVEMENT = "achievement", "Achievement"
+    CHALLENGE = "challenge", "Challenge"
+    LESSON = "lesson", "Lesson learned"
+
+
+class Lesson(InterventionPart):
+    intervention = models.ForeignKey(Intervention, on_delete=models.PROTECT, related_name="lessons")
+    kind = models.CharField(max_length=12, choices=LessonKind.choices)
+    text = models.TextField(help_text="In our own words.")
+
+    class Meta(InterventionPart.Meta):
+        verbose_name = "lesson"
+        constraints = [
+            *part_constraints("lesson"),
+            models.CheckConstraint(condition=Q(kind__in=LessonKind.values), name="lesson_kind_valid"),
+            models.CheckConstraint(condition=~Q(text=""), name="lesson_text_not_blank"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.text[:60]}"
+
+
+class Milestone(InterventionPart):
+    """A dated event in an intervention's story: announced, started, inspected, ended."""
+
+    intervention = models.ForeignKey(
+        Intervention, on_delete=models.PROTECT, related_name="milestones"
+    )
+    date, date_precision = partial_date_fields("date")
+    end_date, end_date_precision = partial_date_fields("end date", "For an event that spans days.")
+    description = models.CharField(max_length=300, help_text="What happened, in our words.")
+
+    class Meta(InterventionPart.Meta):
+        verbose_name = "milestone"
+        constraints = [
+            *part_constraints("milestone"),
+            partial_date_constraint("date", "milestone_date_precision"),
+            partial_date_constraint("end_date", "milestone_end_precision"),
+            date_order_constraint("date", "end_date", "milestone_end_after_start"),
+            models.CheckConstraint(
+                condition=~Q(description=""), name="milestone_description_not_blank"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.date_display}: {self.description}"
+
+    def clean(self):
+        validate_partial_date(self.date, self.date_precision, "date")
+        validate_partial_date(self.end_date, self.end_date_precision, "end_date")
+
+    @property
+    def date_display(self) -> str:
+        start = format_partial_date(self.date, self.date_precision)
+        end = format_partial_date(self.end_date, self.end_date_precision)
+        return f"{start} to {end}" if end else start
+
+
+class LinkKind(models.TextChoices):
+    MODEL_FOR = "model-for", "Cited as a model for"
+    COMPARED_WITH = "compared-with", "Compared with"
+    ALTERNATIVE_TO = "alternative-to", "Alternative to"
+    FOLLOWED_BY = "followed-by", "Followed by"
+    PART_OF = "part-of", "Part of"
+
+
+class LinkManager(models.Manager):
+    def get_by_natural_key(self, from_slug, to_slug, kind):
+        return self.get(from_intervention__slug=from_slug, to_intervention__slug=to_slug, kind=kind)
+
+
+class InterventionLink(Cited):
+    """One intervention related to another, e.g. cited as a model for it."""
+
+    from_intervention = models.ForeignKey(
+        Intervention, on_delete=models.PROTECT, related_name="links_from"
+    )
+    to_intervention = models.ForeignKey(
+        Intervention, on_delete=models.PROTECT, related_name="links_to"
+    )
+    kind = models.CharField(max_length=20, choices=LinkKind.choices)
+    note = models.TextField(blank=True, default="")
+
+    objects = LinkManager()
+
+    class Meta:
+        ordering = ["from_intervention", "kind", "to_intervention"]
+        verbose_name = "related intervention"
+        constraints = [
+            *Cited.Meta.constraints,
+            models.UniqueConstraint(
+                fields=["from_intervention", "to_intervention", "kind"], name="link_unique"
+            ),
+            models.CheckConstraint(
+                condition=~Q(from_intervention=models.F("to_intervention")),
+                name="link_not_to_itself",
+            ),
+            models.CheckConstraint(condition=Q(kind__in=LinkKind.values), name="link_kind_valid"),
+        ]
+
+    def __str__(self):
+        return f"{self.from_intervention} — {self.get_kind_display().lower()} — {self.to_intervention}"
+
+    def natural_key(self):
+        return (self.from_intervention.slug, self.to_intervention.slug, self.kind)
+
+    natural_key.dependencies = ["interventions.intervention"]

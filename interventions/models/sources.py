@@ -1,0 +1,74 @@
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+from .common import (
+    SlugManager,
+    format_partial_date,
+    partial_date_constraint,
+    partial_date_fields,
+    validate_partial_date,
+)
+
+
+class SourceKind(models.TextChoices):
+    CABINET_REPORT = "cabinet-report", "Cabinet report"
+    BOARD_REPORT = "board-report", "Board report"
+    REVIEW = "review", "Review"
+    NEWS_ARTICLE = "news-article", "News or trade press article"
+    INSPECTION_REPORT = "inspection-report", "Inspection report"
+
+
+class Source(models.Model):
+    """A report or article that Casebook's facts come from."""
+
+    slug = models.SlugField(max_length=100, unique=True)
+    title = models.CharField(max_length=300)
+    kind = models.CharField(max_length=20, choices=SourceKind.choices)
+    publisher = models.CharField(max_length=200, blank=True, default="")
+    authors = models.TextField(
+        blank=True, default="", help_text="One author per line, as named in the report."
+    )
+    date, date_precision = partial_date_fields("date")
+    date_as_printed = models.CharField(
+        max_length=100,
+        blank=True,
+        default="",
+        help_text='The date exactly as the report prints it, e.g. "13 March issue".',
+    )
+    url = models.URLField("web address", blank=True, default="")
+    summary = models.TextField(blank=True, default="", help_text="What the report is, in our words.")
+    notes = models.TextField(
+        blank=True, default="", help_text="Caveats for readers: slips, gaps, how the text survived."
+    )
+
+    objects = SlugManager()
+
+    class Meta:
+        ordering = ["date", "title"]
+        verbose_name = "source"
+        constraints = [
+            partial_date_constraint("date", "source_date_precision"),
+            models.CheckConstraint(condition=~Q(title=""), name="source_title_not_blank"),
+            models.CheckConstraint(condition=~Q(slug=""), name="source_slug_not_blank"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("interventions:source-detail", kwargs={"slug": self.slug})
+
+    def natural_key(self):
+        return (self.slug,)
+
+    def clean(self):
+        validate_partial_date(self.date, self.date_precision, "date")
+
+    @property
+    def author_list(self) -> list[str]:
+        return [line.strip() for line in self.authors.splitlines() if line.strip()]
+
+    @property
+    def date_display(self) -> str:
+        return format_partial_date(self.date, self.date_precision) or self.date_as_printed

@@ -1,0 +1,18 @@
+from .inspections import Inspection, Judgement
+from .money import SpendingKind, SpendingLine, Statistic, Unit
+from .scales import FRAMEWORK_SCALES, SCALE_GRADES, Framework, Scale, grades_for, score_for
+
+__all__ = [
+    "FRAMEWORK_SCALES",
+    "SCALE_GRADES",
+    "Framework",
+    "Inspection",
+    "Judgement",
+    "Scale",
+    "SpendingKind",
+    "SpendingLine",
+    "Statistic",
+    "Unit",
+    "grades_for",
+    "score_for",
+]

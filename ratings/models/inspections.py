@@ -1,0 +1,171 @@
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+from interventions.models.common import (
+    Fact,
+    SlugManager,
+    date_order_constraint,
+    format_partial_date,
+    partial_date_constraint,
+    partial_date_fields,
+    validate_partial_date,
+)
+
+from .scales import Framework, grade_on_scale_condition, grades_for, score_for
+
+
+def check_grade(framework: str, grade: str, field: str) -> None:
+    if grade and score_for(framework, grade) is None:
+        allowed = ", ".join(grades_for(framework))
+        raise ValidationError(
+            {field: f'"{grade}" is not a grade of {Framework(framework).label}. Use one of: {allowed}.'}
+        )
+
+
+class Inspection(Fact):
+    """An inspection or assessment of one council's service, with its overall grade."""
+
+    slug = models.SlugField(max_length=120, unique=True)
+    council = models.ForeignKey(
+        "interventions.Council", on_delete=models.PROTECT, related_name="inspections"
+    )
+    framework = models.CharField(max_length=20, choices=Framework.choices)
+    inspectorate = models.ForeignKey(
+        "interventions.Organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="inspections",
+    )
+    title = models.CharField(max_length=300)
+    service = models.CharField(
+        max_length=200, blank=True, default="", help_text='What was judged, e.g. "Adult social care".'
+    )
+    period = models.CharField(
+        max_length=40, blank=True, default="", help_text='The year assessed, e.g. "2005/2006".'
+    )
+    year = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text="Calendar year the judgement was made or, for a period, the year it began.",
+    )
+    start_date, start_date_precision = partial_date_fields("inspection began")
+    end_date, end_date_precision = partial_date_fields("inspection ended")
+    published_date, published_date_precision = partial_date_fields("published")
+    overall_grade = models.CharField(max_length=30, blank=True, default="")
+    overall_score = models.SmallIntegerField(null=True, blank=True, editable=False)
+    overall_as_printed = models.CharField(
+        "overall grade as printed", max_length=200, blank=True, default=""
+    )
+    summary = models.TextField(blank=True, default="")
+
+    objects = SlugManager()
+
+    class Meta:
+        ordering = ["council", "year", "start_date", "slug"]
+        verbose_name = "inspection"
+        constraints = [
+            *Fact.Meta.constraints,
+            models.CheckConstraint(condition=~Q(slug=""), name="inspection_slug_not_blank"),
+            models.CheckConstraint(
+                condition=Q(framework__in=Framework.values), name="inspection_framework_valid"
+            ),
+            models.CheckConstraint(
+                condition=grade_on_scale_condition("overall_grade", "overall_score"),
+                name="inspection_overall_grade_on_scale",
+            ),
+            partial_date_constraint("start_date", "inspection_start_precision"),
+            partial_date_constraint("end_date", "inspection_end_precision"),
+            partial_date_constraint("published_date", "inspection_published_precision"),
+            date_order_constraint("start_date", "end_date", "inspection_end_after_start"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        self.overall_score = score_for(self.framework, self.overall_grade)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("ratings:inspection-detail", kwargs={"slug": self.slug})
+
+    def natural_key(self):
+        return (self.slug,)
+
+    natural_key.dependencies = ["interventions.source", "interventions.council"]
+
+    def clean(self):
+        if self.framework:
+            check_grade(self.framework, self.overall_grade, "overall_grade")
+        validate_partial_date(self.start_date, self.start_date_precision, "start_date")
+        validate_partial_date(self.end_date, self.end_date_precision, "end_date")
+        validate_partial_date(self.published_date, self.published_date_precision, "published_date")
+
+    @property
+    def published_display(self) -> str:
+        return format_partial_date(self.published_date, self.published_date_precision)
+
+
+class JudgementManager(models.Manager):
+    def get_by_natural_key(self, inspection_slug, position):
+        return self.get(inspection__slug=inspection_slug, position=position)
+
+
+class Judgement(Fact):
+    """One row of an inspection's judgements, in the order printed."""
+
+    inspection = models.ForeignKey(Inspection, on_delete=models.PROTECT, related_name="judgements")
+    position = models.PositiveSmallIntegerField(help_text="Order in the printed table.")
+    section = models.CharField(max_length=200, blank=True, default="")
+    area = models.CharField(max_length=300)
+    framework = models.CharField(
+        max_length=20,
+        choices=Framework.choices,
+        editable=False,
+        help_text="Copied from the inspection; the grade must be on its scale.",
+    )
+    grade = models.CharField(max_length=30, blank=True, default="")
+    score = models.SmallIntegerField(null=True, blank=True, editable=False)
+    grade_as_printed = models.CharField(max_length=200, blank=True, default="")
+
+    objects = JudgementManager()
+
+    class Meta:
+        ordering = ["inspection", "position"]
+        verbose_name = "judgement"
+        constraints = [
+            *Fact.Meta.constraints,
+            models.UniqueConstraint(
+                fields=["inspection", "position"], name="judgement_position_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(framework__in=Framework.values), name="judgement_framework_valid"
+            ),
+            models.CheckConstraint(
+                condition=grade_on_scale_condition("grade", "score"),
+                name="judgement_grade_on_scale",
+            ),
+            models.CheckConstraint(condition=~Q(area=""), name="judgement_area_not_blank"),
+        ]
+
+    def __str__(self):
+        return f"{self.area}: {self.grade or 'not graded'}"
+
+    def save(self, *args, **kwargs):
+        if self.inspection_id:
+            self.framework = self.inspection.framework
+        self.score = score_for(self.framework, self.grade) if self.framework else None
+        super().save(*args, **kwargs)
+
+    def natural_key(self):
+        return (self.inspection.slug, self.position)
+
+    natural_key.dependencies = ["ratings.inspection"]
+
+    def clean(self):
+        if self.inspection_id:
+            self.framework = self.inspection.framework
+            check_grade(self.framework, self.grade, "grade")

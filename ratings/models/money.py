@@ -1,0 +1,220 @@
+"""Spending lines and key statistics: the figures the reports give for councils."""
+
+from django.db import models
+from django.db.models import Q
+
+from interventions.models.common import Fact, Qualifier
+
+
+class SourceRefManager(models.Manager):
+    """Figures are found in fixtures by their source and a reference unique within it."""
+
+    def get_by_natural_key(self, source_slug, ref):
+        return self.get(source__slug=source_slug, ref=ref)
+
+
+class SpendingKind(models.TextChoices):
+    BUDGET = "budget", "Budget"
+    SPEND = "spend", "Spend (outturn)"
+    CONTRACT = "contract", "Contract value"
+    GRANT = "grant", "Grant or contribution"
+    PER_HEAD = "per-head", "Per-head figure"
+
+
+def one_party(prefix: str) -> Q:
+    return ~(Q(**{f"{prefix}_council__isnull": False}) & Q(**{f"{prefix}_organisation__isnull": False}))
+
+
+class SpendingLine(Fact):
+    """A money figure: a cell of a budget table, a contract sum, a grant."""
+
+    ref = models.SlugField(
+        "reference",
+        max_length=120,
+        help_text="Short key, unique within the source, used by fixtures and exports.",
+    )
+    council = models.ForeignKey(
+        "interventions.Council", on_delete=models.PROTECT, related_name="spending_lines"
+    )
+    intervention = models.ForeignKey(
+        "interventions.Intervention",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="spending_lines",
+    )
+    line = models.CharField(
+        max_length=300, help_text='As labelled, e.g. "Total Children & Families (Spend)".'
+    )
+    kind = models.CharField(max_length=10, choices=SpendingKind.choices)
+    period = models.CharField(
+        max_length=40, blank=True, default="", help_text='e.g. "2013/14" or "2004–2007".'
+    )
+    year = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="First calendar year of the period (2013 for 2013/14)."
+    )
+    amount_gbp = models.DecimalField(
+        "amount (£)", max_digits=16, decimal_places=2, help_text="In pounds, not thousands."
+    )
+    qualifier = models.CharField(max_length=10, choices=Qualifier.choices, blank=True, default="")
+    as_printed = models.CharField(
+        max_length=100, help_text='The figure exactly as printed, e.g. "14,922" or "£820k".'
+    )
+    payer_council = models.ForeignKey(
+        "interventions.Council",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="payments_made",
+    )
+    payer_organisation = models.ForeignKey(
+        "interventions.Organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="payments_made",
+    )
+    payee_council = models.ForeignKey(
+        "interventions.Council",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="payments_received",
+    )
+    payee_organisation = models.ForeignKey(
+        "interventions.Organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="payments_received",
+    )
+    note = models.TextField(blank=True, default="")
+
+    objects = SourceRefManager()
+
+    class Meta:
+        ordering = ["council", "year", "line", "ref"]
+        verbose_name = "spending line"
+        constraints = [
+            *Fact.Meta.constraints,
+            models.UniqueConstraint(fields=["source", "ref"], name="spendingline_ref_unique"),
+            models.CheckConstraint(condition=Q(amount_gbp__gte=0), name="spendingline_amount_gte_0"),
+            models.CheckConstraint(
+                condition=Q(kind__in=SpendingKind.values), name="spendingline_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(qualifier__in=Qualifier.values), name="spendingline_qualifier_valid"
+            ),
+            models.CheckConstraint(condition=one_party("payer"), name="spendingline_one_payer"),
+            models.CheckConstraint(condition=one_party("payee"), name="spendingline_one_payee"),
+            models.CheckConstraint(condition=~Q(line=""), name="spendingline_line_not_blank"),
+            models.CheckConstraint(
+                condition=~Q(as_printed=""), name="spendingline_as_printed_not_blank"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["year", "council"], name="spendingline_year_council"),
+        ]
+
+    def __str__(self):
+        return f"{self.line} {self.period}: {self.as_printed}".strip()
+
+    def natural_key(self):
+        return (self.source.slug, self.ref)
+
+    natural_key.dependencies = [
+        "interventions.source",
+        "interventions.council",
+        "interventions.organisation",
+        "interventions.intervention",
+    ]
+
+    @property
+    def payer(self):
+        return self.payer_council or self.payer_organisation
+
+    @property
+    def payee(self):
+        return self.payee_council or self.payee_organisation
+
+
+class Unit(models.TextChoices):
+    COUNT = "count", "Number"
+    PERCENT = "percent", "Per cent"
+    GBP = "gbp", "Pounds"
+    RATIO = "ratio", "Ratio"
+    YEARS = "years", "Years"
+    MONTHS = "months", "Months"
+
+
+class Statistic(Fact):
+    """A key figure about a council: population, deprivation, caseloads, staffing."""
+
+    ref = models.SlugField(
+        "reference", max_length=120, help_text="Short key, unique within the source."
+    )
+    council = models.ForeignKey(
+        "interventions.Council", on_delete=models.PROTECT, related_name="statistics"
+    )
+    intervention = models.ForeignKey(
+        "interventions.Intervention",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="statistics",
+    )
+    measure = models.CharField(max_length=300, help_text="What is measured, as the report puts it.")
+    period = models.CharField(
+        max_length=60, blank=True, default="", help_text='When, e.g. "2011 census" or "10 April 2011".'
+    )
+    year = models.PositiveSmallIntegerField(null=True, blank=True)
+    value = models.DecimalField(max_digits=16, decimal_places=4)
+    unit = models.CharField(max_length=10, choices=Unit.choices)
+    qualifier = models.CharField(max_length=10, choices=Qualifier.choices, blank=True, default="")
+    as_printed = models.CharField(max_length=100, help_text='Exactly as printed, e.g. "38,900".')
+    comparator_group = models.CharField(
+        max_length=200,
+        blank=True,
+        default="",
+        help_text="The table or group of councils the report compares this with.",
+    )
+    comparator_label = models.CharField(
+        max_length=200, blank=True, default="", help_text='e.g. "England" or "Statistical neighbours".'
+    )
+    comparator_value = models.DecimalField(max_digits=16, decimal_places=4, null=True, blank=True)
+    comparator_as_printed = models.CharField(max_length=100, blank=True, default="")
+    note = models.TextField(blank=True, default="")
+
+    objects = SourceRefManager()
+
+    class Meta:
+        ordering = ["council", "measure", "year", "ref"]
+        verbose_name = "statistic"
+        constraints = [
+            *Fact.Meta.constraints,
+            models.UniqueConstraint(fields=["source", "ref"], name="statistic_ref_unique"),
+            models.CheckConstraint(condition=Q(unit__in=Unit.values), name="statistic_unit_valid"),
+            models.CheckConstraint(
+                condition=Q(qualifier__in=Qualifier.values), name="statistic_qualifier_valid"
+            ),
+            models.CheckConstraint(condition=~Q(measure=""), name="statistic_measure_not_blank"),
+            models.CheckConstraint(
+                condition=~Q(as_printed=""), name="statistic_as_printed_not_blank"
+            ),
+            models.CheckConstraint(
+                condition=Q(comparator_value__isnull=True) | ~Q(comparator_label=""),
+                name="statistic_comparator_labelled",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.measure} ({self.period}): {self.as_printed}"
+
+    def natural_key(self):
+        return (self.source.slug, self.ref)
+
+    natural_key.dependencies = [
+        "interventions.source",
+        "interventions.council",
+        "interventions.intervention",
+    ]

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views
+
+app_name = "ratings"
+
+urlpatterns = [
+    path("inspections/<slug:slug>/", views.InspectionDetail.as_view(), name="inspection-detail"),
+]
