@@ -1,0 +1,96 @@
+"""Load the seed data in fixtures/ in one transaction, idempotently.
+
+Every row is validated as a curator's edit would be before it is saved; the first bad
+row aborts the whole load with its file and row named, leaving the database as it was.
+"""
+
+from pathlib import Path
+
+import yaml
+from django.conf import settings
+from django.core import serializers
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.core.management.base import BaseCommand, CommandError
+from django.core.serializers.base import DeserializationError
+from django.db import DatabaseError, transaction
+
+DEFAULT_DIR = Path(settings.BASE_DIR) / "fixtures"
+
+
+def describe(row: dict) -> str:
+    """A short label for a fixture row, to find it in its file."""
+    fields = row.get("fields") or {}
+    keys = [
+        f"{name}={fields[name]!r}"
+        for name in ("slug", "ref", "intervention", "inspection", "position", "name", "title")
+        if name in fields
+    ]
+    return f"{row.get('model', '?')} {' '.join(keys[:3])}".strip()
+
+
+class Command(BaseCommand):
+    help = "Load the seed data from fixtures/*.yaml (idempotent; all or nothing)."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--fixtures-dir", type=Path, default=DEFAULT_DIR, help="Folder of YAML fixtures."
+        )
+
+    def handle(self, *args, fixtures_dir: Path, verbosity: int = 1, **options):
+        files = sorted(fixtures_dir.glob("*.yaml"))
+        if not files:
+            raise CommandError(f"No fixtures found in {fixtures_dir}.")
+        total = 0
+        with transaction.atomic():
+            for path in files:
+                count = self.load_file(path)
+                total += count
+                if verbosity >= 2:
+                    self.stdout.write(f"{path.name}: {count} rows")
+        if verbosity >= 1:
+            self.stdout.write(self.style.SUCCESS(f"Seeded {total} rows from {len(files)} files."))
+
+    def load_file(self, path: Path) -> int:
+        try:
+            rows = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+        except yaml.YAMLError as exc:
+            raise CommandError(f"{path.name}: not valid YAML: {exc}") from exc
+        if not isinstance(rows, list):
+            raise CommandError(f"{path.name}: expected a list of rows.")
+        for number, row in enumerate(rows, start=1):
+            where = f"{path.name}, row {number} ({describe(row) if isinstance(row, dict) else row!r})"
+            try:
+                self.load_row(row)
+            except (
+                DeserializationError,
+                ValidationError,
+                DatabaseError,
+                ObjectDoesNotExist,
+                LookupError,
+                TypeError,
+                ValueError,
+                AttributeError,
+            ) as exc:
+                raise CommandError(f"{where}: {self.explain(exc)}") from exc
+        return len(rows)
+
+    def load_row(self, row: dict) -> None:
+        if not isinstance(row, dict) or "model" not in row:
+            raise ValueError("each row needs a 'model' and its 'fields'")
+        (deserialized,) = serializers.deserialize("python", [row])
+        instance = deserialized.object
+        # A row whose natural key matched an existing record updates it in place.
+        instance._state.adding = instance.pk is None
+        instance.full_clean()
+        with transaction.atomic():
+            instance.save()
+            for name, values in (deserialized.m2m_data or {}).items():
+                getattr(instance, name).set(values)
+
+    @staticmethod
+    def explain(exc: Exception) -> str:
+        if isinstance(exc, ValidationError) and hasattr(exc, "message_dict"):
+            return "; ".join(
+                f"{field}: {' '.join(messages)}" for field, messages in exc.message_dict.items()
+            )
+        return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
