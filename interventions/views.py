@@ -51,6 +51,3 @@ class CouncilDetail(DetailView):
 class SourceDetail(DetailView):
     queryset = Source.objects.all()
     template_name = "interventions/source_detail.html"
-
-
-

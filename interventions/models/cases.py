@@ -198,7 +198,9 @@ class InterventionPart(Fact):
 def part_constraints(name: str) -> list:
     return [
         *Fact.Meta.constraints,
-        models.UniqueConstraint(fields=["intervention", "position"], name=f"{name}_position_unique"),
+        models.UniqueConstraint(
+            fields=["intervention", "position"], name=f"{name}_position_unique"
+        ),
     ]
 
 
@@ -332,7 +334,9 @@ class Lesson(InterventionPart):
         verbose_name = "lesson"
         constraints = [
             *part_constraints("lesson"),
-            models.CheckConstraint(condition=Q(kind__in=LessonKind.values), name="lesson_kind_valid"),
+            models.CheckConstraint(
+                condition=Q(kind__in=LessonKind.values), name="lesson_kind_valid"
+            ),
             models.CheckConstraint(condition=~Q(text=""), name="lesson_text_not_blank"),
         ]
 
@@ -419,7 +423,9 @@ class InterventionLink(Cited):
         ]
 
     def __str__(self):
-        return f"{self.from_intervention} — {self.get_kind_display().lower()} — {self.to_intervention}"
+        return (
+            f"{self.from_intervention} — {self.get_kind_display().lower()} — {self.to_intervention}"
+        )
 
     def natural_key(self):
         return (self.from_intervention.slug, self.to_intervention.slug, self.kind)

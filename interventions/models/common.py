@@ -31,8 +31,7 @@ def partial_date_fields(label: str, help_text: str = "") -> tuple[models.Field, 
         label,
         null=True,
         blank=True,
-        help_text=help_text
-        or "For a month or a year, enter its first day and set the precision.",
+        help_text=help_text or "For a month or a year, enter its first day and set the precision.",
     )
     precision = models.CharField(
         f"{label} precision",

@@ -37,7 +37,9 @@ class Source(models.Model):
         help_text='The date exactly as the report prints it, e.g. "13 March issue".',
     )
     url = models.URLField("web address", blank=True, default="")
-    summary = models.TextField(blank=True, default="", help_text="What the report is, in our words.")
+    summary = models.TextField(
+        blank=True, default="", help_text="What the report is, in our words."
+    )
     notes = models.TextField(
         blank=True, default="", help_text="Caveats for readers: slips, gaps, how the text survived."
     )

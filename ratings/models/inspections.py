@@ -19,9 +19,9 @@ from .scales import Framework, grade_on_scale_condition, grades_for, score_for
 def check_grade(framework: str, grade: str, field: str) -> None:
     if grade and score_for(framework, grade) is None:
         allowed = ", ".join(grades_for(framework))
-        raise ValidationError(
-            {field: f'"{grade}" is not a grade of {Framework(framework).label}. Use one of: {allowed}.'}
-        )
+        label = Framework(framework).label
+        message = f'"{grade}" is not a grade of {label}. Use one of: {allowed}.'
+        raise ValidationError({field: message})
 
 
 class Inspection(Fact):
@@ -41,7 +41,10 @@ class Inspection(Fact):
     )
     title = models.CharField(max_length=300)
     service = models.CharField(
-        max_length=200, blank=True, default="", help_text='What was judged, e.g. "Adult social care".'
+        max_length=200,
+        blank=True,
+        default="",
+        help_text='What was judged, e.g. "Adult social care".',
     )
     period = models.CharField(
         max_length=40, blank=True, default="", help_text='The year assessed, e.g. "2005/2006".'

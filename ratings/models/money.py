@@ -22,7 +22,9 @@ class SpendingKind(models.TextChoices):
 
 
 def one_party(prefix: str) -> Q:
-    return ~(Q(**{f"{prefix}_council__isnull": False}) & Q(**{f"{prefix}_organisation__isnull": False}))
+    return ~(
+        Q(**{f"{prefix}_council__isnull": False}) & Q(**{f"{prefix}_organisation__isnull": False})
+    )
 
 
 class SpendingLine(Fact):
@@ -98,7 +100,9 @@ class SpendingLine(Fact):
         constraints = [
             *Fact.Meta.constraints,
             models.UniqueConstraint(fields=["source", "ref"], name="spendingline_ref_unique"),
-            models.CheckConstraint(condition=Q(amount_gbp__gte=0), name="spendingline_amount_gte_0"),
+            models.CheckConstraint(
+                condition=Q(amount_gbp__gte=0), name="spendingline_amount_gte_0"
+            ),
             models.CheckConstraint(
                 condition=Q(kind__in=SpendingKind.values), name="spendingline_kind_valid"
             ),
@@ -165,7 +169,10 @@ class Statistic(Fact):
     )
     measure = models.CharField(max_length=300, help_text="What is measured, as the report puts it.")
     period = models.CharField(
-        max_length=60, blank=True, default="", help_text='When, e.g. "2011 census" or "10 April 2011".'
+        max_length=60,
+        blank=True,
+        default="",
+        help_text='When, e.g. "2011 census" or "10 April 2011".',
     )
     year = models.PositiveSmallIntegerField(null=True, blank=True)
     value = models.DecimalField(max_digits=16, decimal_places=4)
@@ -179,7 +186,10 @@ class Statistic(Fact):
         help_text="The table or group of councils the report compares this with.",
     )
     comparator_label = models.CharField(
-        max_length=200, blank=True, default="", help_text='e.g. "England" or "Statistical neighbours".'
+        max_length=200,
+        blank=True,
+        default="",
+        help_text='e.g. "England" or "Statistical neighbours".',
     )
     comparator_value = models.DecimalField(max_digits=16, decimal_places=4, null=True, blank=True)
     comparator_as_printed = models.CharField(max_length=100, blank=True, default="")

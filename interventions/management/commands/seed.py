@@ -58,7 +58,9 @@ class Command(BaseCommand):
         if not isinstance(rows, list):
             raise CommandError(f"{path.name}: expected a list of rows.")
         for number, row in enumerate(rows, start=1):
-            where = f"{path.name}, row {number} ({describe(row) if isinstance(row, dict) else row!r})"
+            where = (
+                f"{path.name}, row {number} ({describe(row) if isinstance(row, dict) else row!r})"
+            )
             try:
                 self.load_row(row)
             except (

@@ -1,0 +1,58 @@
+from django.contrib import admin
+
+from .models import Inspection, Judgement, SpendingLine, Statistic
+
+
+class JudgementInline(admin.TabularInline):
+    model = Judgement
+    extra = 0
+    fields = ("position", "section", "area", "grade", "grade_as_printed", "source", "locator")
+    autocomplete_fields = ("source",)
+
+
+@admin.register(Inspection)
+class InspectionAdmin(admin.ModelAdmin):
+    list_display = ("title", "council", "framework", "period", "year", "overall_grade")
+    list_filter = ("framework", "inspectorate", "overall_grade", "council__region")
+    search_fields = ("title", "slug", "council__name", "summary")
+    prepopulated_fields = {"slug": ("title",)}
+    autocomplete_fields = ("council", "inspectorate", "source", "discrepancy")
+    list_select_related = ("council", "inspectorate")
+    inlines = (JudgementInline,)
+
+
+@admin.register(Judgement)
+class JudgementAdmin(admin.ModelAdmin):
+    list_display = ("area", "section", "grade", "inspection", "position")
+    list_filter = ("framework", "grade")
+    search_fields = ("area", "section", "inspection__title", "inspection__council__name")
+    autocomplete_fields = ("inspection", "source", "discrepancy")
+    list_select_related = ("inspection",)
+    readonly_fields = ("framework", "score")
+
+
+@admin.register(SpendingLine)
+class SpendingLineAdmin(admin.ModelAdmin):
+    list_display = ("line", "council", "period", "kind", "amount_gbp", "as_printed")
+    list_filter = ("kind", "year", "council__region")
+    search_fields = ("line", "ref", "council__name", "as_printed", "note")
+    autocomplete_fields = (
+        "council",
+        "intervention",
+        "payer_council",
+        "payer_organisation",
+        "payee_council",
+        "payee_organisation",
+        "source",
+        "discrepancy",
+    )
+    list_select_related = ("council",)
+
+
+@admin.register(Statistic)
+class StatisticAdmin(admin.ModelAdmin):
+    list_display = ("measure", "council", "period", "as_printed", "unit", "comparator_label")
+    list_filter = ("unit", "year", "council__region")
+    search_fields = ("measure", "ref", "council__name", "comparator_group")
+    autocomplete_fields = ("council", "intervention", "source", "discrepancy")
+    list_select_related = ("council",)

@@ -1,0 +1,167 @@
+"""Factories with fictional councils and reports, for unit tests."""
+
+import datetime
+from decimal import Decimal
+
+import factory
+
+from interventions import models as im
+from ratings import models as rm
+
+
+class SourceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = im.Source
+        django_get_or_create = ("slug",)
+
+    slug = factory.Sequence(lambda n: f"report-{n}")
+    title = factory.Sequence(lambda n: f"Report number {n}")
+    kind = im.SourceKind.REVIEW
+    publisher = "Department of Examples"
+    date = datetime.date(2012, 3, 1)
+    date_precision = im.DatePrecision.MONTH
+
+
+class CouncilFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = im.Council
+
+    slug = factory.Sequence(lambda n: f"exampleshire-{n}")
+    name = factory.Sequence(lambda n: f"Exampleshire {n} Council")
+    council_type = im.CouncilType.UNITARY
+    region = im.Region.SOUTH_WEST
+    source = factory.SubFactory(SourceFactory)
+    locator = "para 1"
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = im.Organisation
+
+    slug = factory.Sequence(lambda n: f"provider-{n}")
+    name = factory.Sequence(lambda n: f"Provider {n} Ltd")
+    kind = im.OrganisationKind.PROVIDER
+    source = factory.SubFactory(SourceFactory)
+    locator = "para 2"
+
+
+class InterventionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = im.Intervention
+
+    slug = factory.Sequence(lambda n: f"intervention-{n}")
+    title = factory.Sequence(lambda n: f"Improvement partnership {n}")
+    subject_council = factory.SubFactory(CouncilFactory)
+    kind = im.InterventionKind.PARTNERSHIP
+    status = im.Status.COMPLETED
+    start_date = datetime.date(2004, 10, 1)
+    start_date_precision = im.DatePrecision.MONTH
+    end_date = datetime.date(2007, 11, 1)
+    end_date_precision = im.DatePrecision.MONTH
+    summary = "A stronger council helped a weaker one."
+    source = factory.SubFactory(SourceFactory)
+    locator = "para 1(1)"
+
+
+class PartFactory(factory.django.DjangoModelFactory):
+    intervention = factory.SubFactory(InterventionFactory)
+    position = factory.Sequence(lambda n: n + 1)
+    source = factory.SelfAttribute("intervention.source")
+    locator = "para 3"
+
+
+class ParticipantFactory(PartFactory):
+    class Meta:
+        model = im.Participant
+
+    council = factory.SubFactory(CouncilFactory)
+    role = im.ParticipantRole.LEAD_PARTNER
+
+
+class PhaseFactory(PartFactory):
+    class Meta:
+        model = im.Phase
+
+    name = factory.Sequence(lambda n: f"Phase {n}")
+
+
+class WorkstreamFactory(PartFactory):
+    class Meta:
+        model = im.Workstream
+
+    name = factory.Sequence(lambda n: f"Workstream {n}")
+
+
+class LessonFactory(PartFactory):
+    class Meta:
+        model = im.Lesson
+
+    kind = im.LessonKind.LESSON
+    text = "Leadership mattered."
+
+
+class MilestoneFactory(PartFactory):
+    class Meta:
+        model = im.Milestone
+
+    date = datetime.date(2005, 4, 1)
+    date_precision = im.DatePrecision.MONTH
+    description = "Interim director appointed."
+
+
+class InspectionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = rm.Inspection
+
+    slug = factory.Sequence(lambda n: f"inspection-{n}")
+    council = factory.SubFactory(CouncilFactory)
+    framework = rm.Framework.OFSTED_SLAC
+    title = factory.Sequence(lambda n: f"Inspection {n}")
+    year = 2011
+    overall_grade = "Inadequate"
+    source = factory.SubFactory(SourceFactory)
+    locator = "table 1"
+
+
+class JudgementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = rm.Judgement
+
+    inspection = factory.SubFactory(InspectionFactory)
+    position = factory.Sequence(lambda n: n + 1)
+    area = "Overall effectiveness"
+    grade = "Adequate"
+    source = factory.SelfAttribute("inspection.source")
+    locator = "table 1"
+
+
+class SpendingLineFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = rm.SpendingLine
+
+    ref = factory.Sequence(lambda n: f"line-{n}")
+    council = factory.SubFactory(CouncilFactory)
+    line = "Children's social care budget"
+    kind = rm.SpendingKind.BUDGET
+    period = "2012/13"
+    year = 2012
+    amount_gbp = Decimal("14922000.00")
+    as_printed = "14,922"
+    source = factory.SubFactory(SourceFactory)
+    locator = "budget table"
+
+
+class StatisticFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = rm.Statistic
+
+    ref = factory.Sequence(lambda n: f"stat-{n}")
+    council = factory.SubFactory(CouncilFactory)
+    measure = "Population aged 0-17"
+    period = "2011/12"
+    year = 2011
+    value = Decimal("38000")
+    unit = rm.Unit.COUNT
+    as_printed = "38,000"
+    source = factory.SubFactory(SourceFactory)
+    locator = "population table"
