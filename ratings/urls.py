@@ -6,4 +6,6 @@ app_name = "ratings"
 
 urlpatterns = [
     path("inspections/<slug:slug>/", views.InspectionDetail.as_view(), name="inspection-detail"),
+    path("judgements/", views.JudgementList.as_view(), name="judgement-list"),
+    path("spending/", views.SpendingList.as_view(), name="spending-list"),
 ]

@@ -189,6 +189,9 @@ class InterventionPart(Fact):
         abstract = True
         ordering = ["intervention", "position"]
 
+    def get_absolute_url(self):
+        return f"{self.intervention.get_absolute_url()}#{self._meta.model_name}-{self.position}"
+
     def natural_key(self):
         return (self.intervention.slug, self.position)
 

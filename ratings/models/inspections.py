@@ -163,6 +163,9 @@ class Judgement(Fact):
         self.score = score_for(self.framework, self.grade) if self.framework else None
         super().save(*args, **kwargs)
 
+    def get_absolute_url(self):
+        return f"{self.inspection.get_absolute_url()}#judgement-{self.position}"
+
     def natural_key(self):
         return (self.inspection.slug, self.position)
 

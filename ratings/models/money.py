@@ -123,6 +123,9 @@ class SpendingLine(Fact):
     def __str__(self):
         return f"{self.line} {self.period}: {self.as_printed}".strip()
 
+    def get_absolute_url(self):
+        return f"{self.council.get_absolute_url()}#spending-{self.ref}"
+
     def natural_key(self):
         return (self.source.slug, self.ref)
 
@@ -219,6 +222,9 @@ class Statistic(Fact):
 
     def __str__(self):
         return f"{self.measure} ({self.period}): {self.as_printed}"
+
+    def get_absolute_url(self):
+        return f"{self.council.get_absolute_url()}#statistic-{self.ref}"
 
     def natural_key(self):
         return (self.source.slug, self.ref)

@@ -1,6 +1,6 @@
 from django.views.generic import DetailView
 
-from .models import Inspection
+from ..models import Inspection
 
 
 class InspectionDetail(DetailView):

@@ -1,0 +1,61 @@
+"""Filters shared by the list pages of both apps."""
+
+import django_filters
+from django import forms
+
+YEAR_MIN, YEAR_MAX = 1900, 2100
+AMOUNT_MAX = 10**13
+
+
+class YearFilter(django_filters.NumberFilter):
+    """A year, bounded so that absurd values are a form error rather than a database error."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", YEAR_MIN)
+        kwargs.setdefault("max_value", YEAR_MAX)
+        kwargs.setdefault("widget", forms.NumberInput(attrs={"inputmode": "numeric"}))
+        super().__init__(*args, **kwargs)
+
+
+class AmountFilter(django_filters.NumberFilter):
+    """An amount in pounds, bounded and with at most two decimal places."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 0)
+        kwargs.setdefault("max_value", AMOUNT_MAX)
+        kwargs.setdefault("max_digits", 16)
+        kwargs.setdefault("decimal_places", 2)
+        super().__init__(*args, **kwargs)
+
+
+class TextFilter(django_filters.CharFilter):
+    """Free text, matched case-insensitively against several fields."""
+
+    def __init__(self, *args, fields=(), **kwargs):
+        self.search_fields = fields
+        kwargs.setdefault("max_length", 200)
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        from django.db.models import Q
+
+        value = (value or "").strip()
+        if not value:
+            return qs
+        condition = Q()
+        for name in self.search_fields:
+            condition |= Q(**{f"{name}__icontains": value})
+        return qs.filter(condition)
+
+
+def slug_choices(model_label: str, field: str = "slug", label: str = "name"):
+    """Database-backed choices, looked up when the form is built, never at import."""
+
+    def queryset(request):
+        from django.apps import apps
+
+        return apps.get_model(model_label).objects.all()
+
+    return queryset

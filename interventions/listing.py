@@ -1,0 +1,351 @@
+"""Machinery shared by every list page: columns, sorting, facets with counts, formats.
+
+A list page is a FilterSet, a base queryset and a list of columns. The same columns give
+the HTML table, the CSV export and the JSON results, so the three never drift apart.
+The whole state (filters, sort, page, format) lives in the query string.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.core.paginator import Paginator
+from django.db.models import Count, F, QuerySet
+from django.http import HttpResponse, JsonResponse, QueryDict, StreamingHttpResponse
+from django.utils.text import slugify
+from django.views.generic import TemplateView
+
+FORMATS = ("html", "csv", "json")
+CSV_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a list: its key in ?sort=, CSV and JSON, and how to read it."""
+
+    key: str
+    label: str
+    value: Callable[[Any], Any]
+    order_by: str | None = None
+    link: Callable[[Any], str] | None = None
+    display: Callable[[Any], str] | None = None
+    numeric: bool = False
+    in_html: bool = True
+
+    def text(self, obj) -> str:
+        if self.display is not None:
+            return self.display(obj)
+        value = self.value(obj)
+        if value is None:
+            return ""
+        if isinstance(value, bool):
+            return "Yes" if value else "No"
+        if isinstance(value, Decimal):
+            return f"{value:,}"
+        if isinstance(value, int):
+            return f"{value:,}" if value >= 10000 else str(value)
+        return str(value)
+
+
+@dataclass(frozen=True)
+class Facet:
+    """A filter whose values are listed with counts that follow the other active filters."""
+
+    param: str
+    label: str
+    value_path: str
+    label_path: str | None = None
+    choices: Iterable[tuple[str, str]] | None = None
+
+
+@dataclass
+class FacetValue:
+    value: str
+    label: str
+    count: int
+    selected: bool
+
+
+@dataclass
+class FacetView:
+    facet: Facet
+    values: list[FacetValue] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Cell:
+    text: str
+    url: str = ""
+    numeric: bool = False
+
+
+class BadRequest(Exception):
+    """A query string the list cannot answer (shown on the page, or a 400 for data formats)."""
+
+
+def csv_safe(value: Any) -> Any:
+    """Neutralise spreadsheet formulas in text cells; numbers pass through untouched."""
+    if isinstance(value, str) and value.startswith(CSV_FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def json_value(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return str(value)  # exact, never a float
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return value
+
+
+class Echo:
+    def write(self, value):
+        return value
+
+
+class ListPage(TemplateView):
+    """A filterable, sortable, paginated list that also answers ?format=csv and ?format=json."""
+
+    filterset_class = None
+    columns: list[Column] = []
+    facets: list[Facet] = []
+    default_sort = ""
+    paginate_by = 50
+    title = ""
+    intro = ""
+    export_name = ""
+    template_name = "list.html"
+
+    # Queries ------------------------------------------------------------------
+
+    def get_queryset(self) -> QuerySet:
+        raise NotImplementedError
+
+    def filterset(self, data: QueryDict):
+        return self.filterset_class(data=data, queryset=self.get_queryset(), request=self.request)
+
+    def filter_data(self) -> QueryDict:
+        data = self.request.GET.copy()
+        for param in ("sort", "page", "format"):
+            data.pop(param, None)
+        return data
+
+    def sort_columns(self) -> dict[str, Column]:
+        return {c.key: c for c in self.columns if c.order_by}
+
+    def ordering(self) -> tuple[str, list]:
+        sort = self.request.GET.get("sort") or self.default_sort
+        key = sort.removeprefix("-")
+        column = self.sort_columns().get(key)
+        if column is None:
+            raise BadRequest(
+                f'Cannot sort by "{sort}". Sort by one of: {", ".join(self.sort_columns())}.'
+            )
+        expression = F(column.order_by)
+        expression = (
+            expression.desc(nulls_last=True)
+            if sort.startswith("-")
+            else expression.asc(nulls_last=True)
+        )
+        return sort, [expression, "-pk" if sort.startswith("-") else "pk"]
+
+    def facet_views(self, filterset) -> list[FacetView]:
+        views = []
+        base = self.filter_data()
+        for facet in self.facets:
+            others = base.copy()
+            others.pop(facet.param, None)
+            queryset = self.filterset(others).qs
+            label_path = facet.label_path or facet.value_path
+            rows = (
+                queryset.order_by()
+                .values(facet.value_path, label_path)
+                .annotate(n=Count("pk", distinct=True))
+                .filter(**{f"{facet.value_path}__isnull": False})
+            )
+            labels = dict(facet.choices) if facet.choices is not None else {}
+            selected = set(base.getlist(facet.param))
+            values = [
+                FacetValue(
+                    value=str(row[facet.value_path]),
+                    label=labels.get(row[facet.value_path], str(row[label_path])),
+                    count=row["n"],
+                    selected=str(row[facet.value_path]) in selected,
+                )
+                for row in rows
+                if row[facet.value_path] != ""
+            ]
+            values.sort(key=lambda v: (-v.count, v.label))
+            views.append(
+                FacetView(facet=facet, values=values, errors=filterset.errors.get(facet.param, []))
+            )
+        return views
+
+    # Responses ----------------------------------------------------------------
+
+    def get(self, request, *args, **kwargs):
+        fmt = request.GET.get("format", "html")
+        if fmt not in FORMATS:
+            return HttpResponse(
+                f'Unknown format "{fmt}". Use one of: {", ".join(FORMATS)}.\n',
+                status=400,
+                content_type="text/plain; charset=utf-8",
+            )
+        filterset = self.filterset(self.filter_data())
+        problems = [
+            f"{self.filter_label(filterset, name)}: {' '.join(errors)}"
+            for name, errors in filterset.errors.items()
+        ]
+        try:
+            sort, ordering = self.ordering()
+        except BadRequest as error:
+            problems.append(str(error))
+            sort, ordering = self.default_sort, self.default_ordering()
+        if fmt != "html" and problems:
+            return self.bad_request(fmt, problems)
+        queryset = filterset.qs.order_by(*ordering)
+        if fmt == "csv":
+            return self.csv_response(queryset)
+        paginator = Paginator(queryset, self.paginate_by)
+        page_param = request.GET.get("page", "1")
+        page = paginator.get_page(page_param)
+        if str(page.number) != page_param and "page" in request.GET:
+            if fmt == "json":
+                return self.bad_request(fmt, [f'There is no page "{page_param}".'])
+            problems.append(f'There is no page "{page_param}"; showing page {page.number}.')
+        if fmt == "json":
+            return self.json_response(page)
+        context = self.get_context_data(
+            filterset=filterset,
+            facets=self.facet_views(filterset),
+            page_obj=page,
+            paginator=paginator,
+            rows=self.rows(page.object_list),
+            headers=self.headers(sort),
+            problems=problems,
+            sort=sort,
+        )
+        return self.render_to_response(context)
+
+    def default_ordering(self) -> list:
+        key = self.default_sort.removeprefix("-")
+        column = self.sort_columns()[key]
+        expression = F(column.order_by)
+        if self.default_sort.startswith("-"):
+            return [expression.desc(nulls_last=True), "-pk"]
+        return [expression.asc(nulls_last=True), "pk"]
+
+    @staticmethod
+    def filter_label(filterset, name: str) -> str:
+        if name in filterset.form.fields:
+            return str(filterset.form.fields[name].label or name)
+        return name
+
+    def bad_request(self, fmt: str, problems: list[str]) -> HttpResponse:
+        if fmt == "json":
+            return JsonResponse({"errors": problems}, status=400)
+        return HttpResponse(
+            "\n".join(problems) + "\n", status=400, content_type="text/plain; charset=utf-8"
+        )
+
+    def html_columns(self) -> list[Column]:
+        return [column for column in self.columns if column.in_html]
+
+    def headers(self, sort: str) -> list[dict]:
+        current = sort.removeprefix("-")
+        descending = sort.startswith("-")
+        headers = []
+        for column in self.html_columns():
+            header = {"label": column.label, "key": column.key, "numeric": column.numeric}
+            if column.order_by:
+                active = column.key == current
+                header["sort_value"] = f"-{column.key}" if active and not descending else column.key
+                header["aria_sort"] = (
+                    ("descending" if descending else "ascending") if active else "none"
+                )
+            headers.append(header)
+        return headers
+
+    def rows(self, objects) -> list[tuple[Any, list[Cell]]]:
+        return [
+            (
+                obj,
+                [
+                    Cell(
+                        text=column.text(obj),
+                        url=column.link(obj) if column.link else "",
+                        numeric=column.numeric,
+                    )
+                    for column in self.html_columns()
+                ],
+            )
+            for obj in objects
+        ]
+
+    def record(self, obj) -> dict:
+        data = {column.key: json_value(column.value(obj)) for column in self.columns}
+        data["url"] = self.request.build_absolute_uri(obj.get_absolute_url())
+        return data
+
+    def page_url(self, number: int | None) -> str | None:
+        if number is None:
+            return None
+        params = self.request.GET.copy()
+        params["page"] = str(number)
+        return self.request.build_absolute_uri(f"{self.request.path}?{params.urlencode()}")
+
+    def json_response(self, page) -> JsonResponse:
+        return JsonResponse(
+            {
+                "count": page.paginator.count,
+                "next": self.page_url(page.next_page_number() if page.has_next() else None),
+                "previous": self.page_url(
+                    page.previous_page_number() if page.has_previous() else None
+                ),
+                "results": [self.record(obj) for obj in page.object_list],
+            },
+            json_dumps_params={"ensure_ascii": False},
+        )
+
+    def csv_rows(self, queryset):
+        writer = csv.writer(Echo())
+        yield "\ufeff"  # byte-order mark, so spreadsheets read the file as UTF-8
+        yield writer.writerow([c.label for c in self.columns] + ["Casebook URL"])
+        base = self.request.build_absolute_uri("/").rstrip("/")
+        for obj in queryset.iterator(chunk_size=2000):
+            values = [column.value(obj) for column in self.columns]
+            yield writer.writerow(
+                [csv_safe("" if v is None else v) for v in values] + [base + obj.get_absolute_url()]
+            )
+
+    def csv_response(self, queryset) -> StreamingHttpResponse:
+        response = StreamingHttpResponse(
+            self.csv_rows(queryset), content_type="text/csv; charset=utf-8"
+        )
+        name = self.export_name or slugify(self.title)
+        stamp = datetime.date.today().isoformat()  # noqa: DTZ011 (a date for a file name)
+        response["Content-Disposition"] = f'attachment; filename="casebook-{name}-{stamp}.csv"'
+        return response
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            title=self.title,
+            intro=self.intro,
+            columns=self.columns,
+            query=self.request.GET,
+            has_filters=bool(self.filter_data()),
+            facet_params={facet.param for facet in self.facets},
+        )
+        return context
+
+
+def dumps(value) -> str:
+    return json.dumps(value, ensure_ascii=False)

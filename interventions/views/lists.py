@@ -1,0 +1,235 @@
+"""The list pages of the interventions app."""
+
+from django.apps import apps
+from django.db.models import Count, OuterRef, Prefetch, Subquery, Value
+from django.db.models.functions import Coalesce
+
+from ..filters import CouncilFilter, InterventionFilter, SourceFilter, WorkstreamFilter
+from ..listing import Column, Facet, ListPage
+from ..models import (
+    Council,
+    CouncilType,
+    Intervention,
+    InterventionKind,
+    Region,
+    ServiceArea,
+    Source,
+    SourceKind,
+    Status,
+    Workstream,
+    format_partial_date,
+)
+
+
+def count_of(model_label: str, field: str):
+    """Count related rows in a subquery, so several counts never multiply each other."""
+    model = apps.get_model(model_label)
+    rows = (
+        model.objects.filter(**{field: OuterRef("pk")})
+        .order_by()
+        .values(field)
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(rows), Value(0))
+
+
+COUNCIL_FACETS = [
+    Facet(
+        "council_type", "Council type", "subject_council__council_type", choices=CouncilType.choices
+    ),
+    Facet("region", "Region", "subject_council__region", choices=Region.choices),
+]
+
+
+def source_columns(prefix=""):
+    return [
+        Column("source", "Source", lambda o: o.source.title),
+        Column("locator", "Where in the source", lambda o: o.locator, in_html=False),
+    ]
+
+
+class InterventionList(ListPage):
+    title = "Interventions"
+    intro = (
+        "Every intervention in Casebook: partnerships, outsourcing, improvement notices, "
+        "commissioners, trusts and reviews of options, including those the reports only mention."
+    )
+    template_name = "interventions/intervention_list.html"
+    filterset_class = InterventionFilter
+    default_sort = "start"
+    facets = [
+        Facet("kind", "Kind", "kind", choices=InterventionKind.choices),
+        Facet("status", "Status", "status", choices=Status.choices),
+        Facet("council", "Council", "subject_council__slug", "subject_council__name"),
+        *COUNCIL_FACETS,
+        Facet("service_area", "Service area", "service_areas__slug", "service_areas__name"),
+    ]
+    columns = [
+        Column(
+            "title", "Intervention", lambda o: o.title, "title", link=lambda o: o.get_absolute_url()
+        ),
+        Column(
+            "council",
+            "Council",
+            lambda o: o.subject_council.name,
+            "subject_council__name",
+            link=lambda o: o.subject_council.get_absolute_url(),
+        ),
+        Column("kind", "Kind", lambda o: o.get_kind_display(), "kind"),
+        Column("status", "Status", lambda o: o.get_status_display(), "status"),
+        Column(
+            "start",
+            "Start",
+            lambda o: o.start_date,
+            "start_date",
+            display=lambda o: o.start_display,
+        ),
+        Column(
+            "start_precision", "Start precision", lambda o: o.start_date_precision, in_html=False
+        ),
+        Column("end", "End", lambda o: o.end_date, "end_date", display=lambda o: o.end_display),
+        Column("end_precision", "End precision", lambda o: o.end_date_precision, in_html=False),
+        Column(
+            "service_areas",
+            "Service areas",
+            lambda o: "; ".join(a.name for a in o.service_areas.all()),
+        ),
+        Column(
+            "mentioned_only", "Mentioned in passing", lambda o: o.mentioned_only, "mentioned_only"
+        ),
+        *source_columns(),
+    ]
+
+    def get_queryset(self):
+        return Intervention.objects.select_related("subject_council", "source").prefetch_related(
+            Prefetch("service_areas", queryset=ServiceArea.objects.order_by("name"))
+        )
+
+
+class CouncilList(ListPage):
+    title = "Councils"
+    intro = (
+        "Every council the reports name: those that were the subject of an intervention, "
+        "their partners, and the comparator councils in the reports' tables."
+    )
+    template_name = "interventions/council_list.html"
+    filterset_class = CouncilFilter
+    default_sort = "name"
+    facets = [
+        Facet("council_type", "Council type", "council_type", choices=CouncilType.choices),
+        Facet("region", "Region", "region", choices=Region.choices),
+    ]
+    columns = [
+        Column("name", "Council", lambda o: o.name, "name", link=lambda o: o.get_absolute_url()),
+        Column("type", "Type", lambda o: o.get_council_type_display(), "council_type"),
+        Column("region", "Region", lambda o: o.get_region_display(), "region"),
+        Column("gss_code", "GSS code", lambda o: o.gss_code, "gss_code"),
+        Column(
+            "interventions",
+            "Interventions",
+            lambda o: o.n_interventions,
+            "n_interventions",
+            numeric=True,
+        ),
+        Column(
+            "participations",
+            "Took part in",
+            lambda o: o.n_participations,
+            "n_participations",
+            numeric=True,
+        ),
+        Column(
+            "inspections", "Inspections", lambda o: o.n_inspections, "n_inspections", numeric=True
+        ),
+        Column("statistics", "Statistics", lambda o: o.n_statistics, "n_statistics", numeric=True),
+    ]
+
+    def get_queryset(self):
+        return Council.objects.annotate(
+            n_interventions=count_of("interventions.Intervention", "subject_council"),
+            n_participations=count_of("interventions.Participant", "council"),
+            n_inspections=count_of("ratings.Inspection", "council"),
+            n_statistics=count_of("ratings.Statistic", "council"),
+        )
+
+
+class WorkstreamList(ListPage):
+    title = "Workstreams"
+    intro = "Every workstream of every intervention: what each set out to do and who led it."
+    template_name = "interventions/workstream_list.html"
+    filterset_class = WorkstreamFilter
+    default_sort = "intervention"
+    facets = [
+        Facet("intervention", "Intervention", "intervention__slug", "intervention__title"),
+        Facet(
+            "council",
+            "Council",
+            "intervention__subject_council__slug",
+            "intervention__subject_council__name",
+        ),
+        Facet(
+            "kind", "Kind of intervention", "intervention__kind", choices=InterventionKind.choices
+        ),
+    ]
+    columns = [
+        Column("name", "Workstream", lambda o: o.name, "name", link=lambda o: o.get_absolute_url()),
+        Column(
+            "intervention",
+            "Intervention",
+            lambda o: o.intervention.title,
+            "intervention__title",
+            link=lambda o: o.intervention.get_absolute_url(),
+        ),
+        Column(
+            "council",
+            "Council",
+            lambda o: o.intervention.subject_council.name,
+            "intervention__subject_council__name",
+            link=lambda o: o.intervention.subject_council.get_absolute_url(),
+        ),
+        Column("objective", "Objective", lambda o: o.objective),
+        Column("lead", "Lead", lambda o: o.lead, "lead"),
+        Column("position", "Order", lambda o: o.position, "position", numeric=True),
+        *source_columns(),
+    ]
+
+    def get_queryset(self):
+        return Workstream.objects.select_related("intervention__subject_council", "source")
+
+
+class SourceList(ListPage):
+    title = "Sources"
+    intro = (
+        "The reports and articles Casebook's facts come from, with how many facts each supports."
+    )
+    template_name = "interventions/source_list.html"
+    filterset_class = SourceFilter
+    default_sort = "date"
+    facets = [
+        Facet("kind", "Kind", "kind", choices=SourceKind.choices),
+        Facet("publisher", "Publisher", "publisher"),
+    ]
+    columns = [
+        Column("title", "Title", lambda o: o.title, "title", link=lambda o: o.get_absolute_url()),
+        Column("publisher", "Publisher", lambda o: o.publisher, "publisher"),
+        Column("kind", "Kind", lambda o: o.get_kind_display(), "kind"),
+        Column(
+            "date",
+            "Date",
+            lambda o: o.date,
+            "date",
+            display=lambda o: format_partial_date(o.date, o.date_precision) or o.date_as_printed,
+        ),
+        Column("authors", "Authors", lambda o: "; ".join(o.author_list)),
+        Column("facts", "Facts cited", lambda o: o.n_facts, "n_facts", numeric=True),
+    ]
+
+    def get_queryset(self):
+        from ..models.common import Cited
+
+        total = Value(0)
+        for model in apps.get_models():
+            if issubclass(model, Cited):
+                total = total + count_of(model._meta.label, "source")
+        return Source.objects.annotate(n_facts=total)

@@ -1,0 +1,136 @@
+"""The list pages of the ratings app."""
+
+from interventions.listing import Column, Facet, ListPage
+from interventions.models import CouncilType, Region
+
+from ..filters import JudgementFilter, SpendingFilter
+from ..models import Framework, Judgement, SpendingKind, SpendingLine
+
+
+def council_column(path):
+    def get(o):
+        for part in path.split("."):
+            o = getattr(o, part)
+        return o
+
+    return Column(
+        "council",
+        "Council",
+        lambda o: get(o).name,
+        path.replace(".", "__") + "__name",
+        link=lambda o: get(o).get_absolute_url(),
+    )
+
+
+def money(line) -> str:
+    """£3,600,000, with the report's qualifier ("up to") in front."""
+    amount = line.amount_gbp
+    text = f"£{amount:,.0f}" if amount == amount.to_integral_value() else f"£{amount:,.2f}"
+    return f"{line.get_qualifier_display().lower()} {text}" if line.qualifier else text
+
+
+CITATION = [
+    Column("source", "Source", lambda o: o.source.title),
+    Column("locator", "Where in the source", lambda o: o.locator, in_html=False),
+]
+
+
+class JudgementList(ListPage):
+    title = "Inspection judgements"
+    intro = (
+        "Every judgement row of every inspection or assessment, with the grade as published on "
+        "its framework's own scale."
+    )
+    template_name = "ratings/judgement_list.html"
+    filterset_class = JudgementFilter
+    default_sort = "council"
+    facets = [
+        Facet("framework", "Framework", "framework", choices=Framework.choices),
+        Facet("grade", "Grade", "grade"),
+        Facet("council", "Council", "inspection__council__slug", "inspection__council__name"),
+        Facet("region", "Region", "inspection__council__region", choices=Region.choices),
+        Facet(
+            "council_type",
+            "Council type",
+            "inspection__council__council_type",
+            choices=CouncilType.choices,
+        ),
+    ]
+    columns = [
+        council_column("inspection.council"),
+        Column(
+            "inspection",
+            "Inspection",
+            lambda o: o.inspection.title,
+            "inspection__title",
+            link=lambda o: o.inspection.get_absolute_url(),
+        ),
+        Column("framework", "Framework", lambda o: o.get_framework_display(), "framework"),
+        Column("year", "Year", lambda o: o.inspection.year, "inspection__year", numeric=True),
+        Column("section", "Section", lambda o: o.section, "section"),
+        Column(
+            "area", "Area judged", lambda o: o.area, "area", link=lambda o: o.get_absolute_url()
+        ),
+        Column("grade", "Grade", lambda o: o.grade, "score"),
+        Column("as_printed", "As printed", lambda o: o.grade_as_printed),
+        Column("position", "Row", lambda o: o.position, "position", numeric=True),
+        *CITATION,
+    ]
+
+    def get_queryset(self):
+        return Judgement.objects.select_related("inspection__council", "source")
+
+
+class SpendingList(ListPage):
+    title = "Spending"
+    intro = (
+        "Every money figure in Casebook: budget and spend lines, contract sums, grants and "
+        "contributions, in pounds, each beside the figure exactly as printed."
+    )
+    template_name = "ratings/spending_list.html"
+    filterset_class = SpendingFilter
+    default_sort = "period"
+    export_name = "spending"
+    facets = [
+        Facet("kind", "Kind", "kind", choices=SpendingKind.choices),
+        Facet("council", "Council", "council__slug", "council__name"),
+        Facet("region", "Region", "council__region", choices=Region.choices),
+        Facet("intervention", "Intervention", "intervention__slug", "intervention__title"),
+    ]
+    columns = [
+        council_column("council"),
+        Column("line", "Line", lambda o: o.line, "line", link=lambda o: o.get_absolute_url()),
+        Column("period", "Period", lambda o: o.period, "year"),
+        Column("kind", "Kind", lambda o: o.get_kind_display(), "kind"),
+        Column(
+            "amount_gbp",
+            "Amount (£)",
+            lambda o: o.amount_gbp,
+            "amount_gbp",
+            numeric=True,
+            display=lambda o: money(o),
+        ),
+        Column("as_printed", "As printed", lambda o: o.as_printed),
+        Column("qualifier", "Qualifier", lambda o: o.qualifier),
+        Column(
+            "intervention",
+            "Intervention",
+            lambda o: o.intervention.title if o.intervention else "",
+            "intervention__title",
+            link=lambda o: o.intervention.get_absolute_url() if o.intervention else "",
+        ),
+        Column("payer", "Paid by", lambda o: str(o.payer) if o.payer else ""),
+        Column("payee", "Paid to", lambda o: str(o.payee) if o.payee else ""),
+        *CITATION,
+    ]
+
+    def get_queryset(self):
+        return SpendingLine.objects.select_related(
+            "council",
+            "intervention",
+            "payer_council",
+            "payer_organisation",
+            "payee_council",
+            "payee_organisation",
+            "source",
+        )
