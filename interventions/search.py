@@ -11,7 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, F, IntegerField, Q, QuerySet, TextField, Value, When
+from django.db.models.functions import Replace
 
 from .models import Council, Intervention, Lesson, Organisation, Source, Workstream
 
@@ -109,7 +110,9 @@ def search_postgres(target: Target, query: str) -> list[tuple[object, float]]:
 
     vector = None
     for field, weight in target.fields:
-        part = SearchVector(field, weight=weight, config="english")
+        # "Kent/Swindon" would otherwise be read as one file-path token.
+        text = Replace(F(field), Value("/"), Value(" "), output_field=TextField())
+        part = SearchVector(text, weight=weight, config="english")
         vector = part if vector is None else vector + part
     search_query = SearchQuery(query, search_type="websearch", config="english")
     rows = (

@@ -275,7 +275,9 @@ def test_filtered_sorted_page_is_a_permalink(client):
     )
     page = response.content.decode()
     # Sort links and export links keep the filters.
-    assert "kind=partnership" in page
+    assert 'href="??' not in page
+    assert 'href="?kind=partnership&amp;sort=title"' in page
+    assert 'href="?kind=partnership&amp;sort=-title&amp;format=csv"' in page
     assert "format=csv" in page
     assert page.index("Bravo") < page.index("Alpha")
 

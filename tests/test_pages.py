@@ -11,9 +11,25 @@ pytestmark = pytest.mark.django_db
 
 def test_home_page_counts_what_the_site_holds(client):
     f.InterventionFactory.create_batch(3)
+    response = client.get(reverse("home"))
+    counts = {label: number for label, number, url in response.context["counts"]}
+    assert counts["interventions"] == 3
+    assert counts["councils"] == 3
+    page = response.content.decode()
+    assert "Interventions</a></dt><dd>3</dd>" in page
+
+
+def test_home_timeline_lists_case_studies_in_date_order_not_mentions(client):
+    f.InterventionFactory(
+        title="Later", start_date="2011-01-01", end_date=None, end_date_precision=""
+    )
+    f.InterventionFactory(title="Earlier", start_date="2004-10-01")
+    f.InterventionFactory(title="Only mentioned", mentioned_only=True)
     page = client.get(reverse("home")).content.decode()
-    assert "<dt>Interventions</dt><dd>3</dd>" in page
-    assert "<dt>Councils</dt><dd>3</dd>" in page
+    timeline = page[page.index('id="timeline-heading"') :]
+    assert timeline.index("Earlier") < timeline.index("Later")
+    assert "Only mentioned" not in timeline
+    assert "October 2004" in timeline
 
 
 def test_healthz_answers_200_when_the_database_answers(client):
