@@ -1,0 +1,476 @@
+"""Build a synthetic, England-sized data set for benchmarks and scale tests.
+
+Deterministic for a given --seed and --scale. Scale 1 is roughly England: 400 councils,
+2,000 interventions with their parts, 10,000 inspections with 60,000 judgements, 1,000,000
+spending lines and 100,000 statistics. Distributions are skewed, not uniform: a few councils
+attract most interventions, grades follow each framework's era, amounts are log-normal.
+Every synthetic row cites a synthetic source whose slug starts with "synthetic-", so the set
+can be told apart from (and removed without touching) the real seed data.
+"""
+
+import datetime
+import math
+import random
+import sys
+from decimal import Decimal
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from interventions import models as im
+from ratings import models as rm
+
+PREFIX = "synthetic-"
+BATCH = 5000
+PLACES = [
+    "Ash",
+    "Bar",
+    "Bex",
+    "Brook",
+    "Burn",
+    "Castle",
+    "Chester",
+    "Cliff",
+    "Dale",
+    "Den",
+    "Ely",
+    "Fern",
+    "Ford",
+    "Gate",
+    "Glen",
+    "Ham",
+    "Hart",
+    "Hay",
+    "Holm",
+    "Hurst",
+    "Kirk",
+    "Lang",
+    "Lea",
+    "Leigh",
+    "Low",
+    "Marsh",
+    "Mere",
+    "Mill",
+    "Moor",
+    "Ness",
+    "North",
+    "Oak",
+    "Over",
+    "Pen",
+    "Pool",
+    "Port",
+    "Rich",
+    "Ridge",
+    "Sand",
+    "Shaw",
+    "Stan",
+    "Stoke",
+    "Stow",
+    "Thorn",
+    "Wal",
+    "Well",
+    "West",
+    "Wick",
+    "Wold",
+    "Worth",
+]
+ENDINGS = ["ton", "ham", "ford", "by", "wick", "field", "bury", "ley", "mouth", "bridge", "borough"]
+COUNCIL_TYPES = [
+    (im.CouncilType.SHIRE_DISTRICT, 0.62),
+    (im.CouncilType.UNITARY, 0.16),
+    (im.CouncilType.METROPOLITAN, 0.09),
+    (im.CouncilType.LONDON_BOROUGH, 0.08),
+    (im.CouncilType.COUNTY, 0.05),
+]
+FRAMEWORK_ERAS = [
+    (rm.Framework.CSCI_STARS, 2002, 2008),
+    (rm.Framework.OFSTED_APA, 2005, 2008),
+    (rm.Framework.OFSTED_SLAC, 2009, 2012),
+    (rm.Framework.OFSTED_SIF, 2013, 2024),
+]
+GRADE_WEIGHTS = {  # most councils are in the middle of each scale
+    rm.Scale.STARS: [0.08, 0.27, 0.45, 0.20],
+    rm.Scale.APA: [0.07, 0.33, 0.45, 0.15],
+    rm.Scale.OFSTED_2009: [0.20, 0.45, 0.30, 0.05],
+    rm.Scale.OFSTED_SIF: [0.22, 0.40, 0.30, 0.08],
+}
+AREAS = [
+    "Overall effectiveness",
+    "Children who need help and protection",
+    "Children looked after and achieving permanence",
+    "Adoption performance",
+    "Experiences and progress of care leavers",
+    "Leadership, management and governance",
+    "Capacity for improvement",
+    "Partnership working",
+]
+SPENDING_LINES = [
+    "Children & Families Social Care Budget",
+    "Total Children & Families (Budget)",
+    "Total Children & Families (Spend)",
+    "Looked after children placements",
+    "Safeguarding and child protection",
+    "Early help",
+    "Adult social care (Budget)",
+    "Adult social care (Spend)",
+    "Education services",
+    "Youth offending",
+]
+MEASURES = [
+    ("Population aged 0-17", rm.Unit.COUNT),
+    ("Total population", rm.Unit.COUNT),
+    ("Percentage of children in low income families", rm.Unit.PERCENT),
+    ("Unallocated cases", rm.Unit.COUNT),
+    ("Social worker vacancy rate", rm.Unit.PERCENT),
+    ("Spend per child in low income families", rm.Unit.GBP),
+]
+
+
+def weighted(rng: random.Random, pairs):
+    values, weights = zip(*pairs, strict=True)
+    return rng.choices(values, weights)[0]
+
+
+def zipf_index(rng: random.Random, n: int, s: float = 1.1) -> int:
+    """An index in [0, n) where low indices are much more likely (a few councils get most)."""
+    return min(n - 1, int(n * (rng.random() ** (1 + s))))
+
+
+class Command(BaseCommand):
+    help = "Generate a deterministic synthetic data set (scale 1 ≈ England)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--scale", type=float, default=1.0, help="1 ≈ England (default 1).")
+        parser.add_argument("--seed", type=int, default=2005, help="Random seed (default 2005).")
+        parser.add_argument(
+            "--replace", action="store_true", help="Delete an existing synthetic set first."
+        )
+        parser.add_argument("--no-progress", action="store_true", help="No progress bar.")
+
+    def handle(self, *args, scale, seed, replace, no_progress, **options):
+        if scale <= 0 or scale > 20:
+            raise CommandError("--scale must be more than 0 and at most 20.")
+        self.rng = random.Random(seed)
+        self.scale = scale
+        self.progress_enabled = not no_progress
+        if im.Source.objects.filter(slug__startswith=PREFIX).exists():
+            if not replace:
+                raise CommandError("A synthetic data set exists already; use --replace.")
+            self.delete_synthetic()
+        with transaction.atomic():
+            self.sources = self.make_sources()
+            self.councils = self.make_councils()
+            self.make_interventions()
+            self.make_inspections()
+        self.make_spending()
+        self.make_statistics()
+        self.stdout.write(
+            self.style.SUCCESS(f"Synthetic data set built (scale {scale}, seed {seed}).")
+        )
+
+    # helpers -------------------------------------------------------------------
+
+    def n(self, base: int) -> int:
+        return max(1, round(base * self.scale))
+
+    def progress(self, total: int, label: str):
+        if not self.progress_enabled:
+            return None
+        from tqdm import tqdm
+
+        return tqdm(total=total, desc=label, unit="rows", file=sys.stderr, mininterval=0.5)
+
+    def bulk(self, model, rows, label=""):
+        bar = self.progress(len(rows), label or model._meta.verbose_name_plural)
+        created = []
+        for start in range(0, len(rows), BATCH):
+            chunk = rows[start : start + BATCH]
+            created.extend(model.objects.bulk_create(chunk))
+            if bar:
+                bar.update(len(chunk))
+        if bar:
+            bar.close()
+        return created
+
+    def delete_synthetic(self):
+        synthetic = {"source__slug__startswith": PREFIX}
+        with transaction.atomic():
+            for model in (
+                rm.Statistic,
+                rm.SpendingLine,
+                rm.Judgement,
+                rm.Inspection,
+                im.Lesson,
+                im.Workstream,
+                im.Phase,
+                im.Participant,
+                im.Milestone,
+                im.InterventionLink,
+            ):
+                model.objects.filter(**synthetic)._raw_delete(model.objects.db)
+            through = im.Intervention.service_areas.through
+            through.objects.filter(intervention__source__slug__startswith=PREFIX).delete()
+            for model in (im.Intervention, im.Organisation, im.Council):
+                model.objects.filter(**synthetic)._raw_delete(model.objects.db)
+            im.Source.objects.filter(slug__startswith=PREFIX)._raw_delete(im.Source.objects.db)
+
+    # builders ------------------------------------------------------------------
+
+    def make_sources(self):
+        rows = [
+            im.Source(
+                slug=f"{PREFIX}report-{i:04d}",
+                title=f"Synthetic report {i}",
+                kind=self.rng.choice(im.SourceKind.values),
+                publisher="Casebook synthetic data",
+                date=datetime.date(2005 + i % 20, 1 + i % 12, 1),
+                date_precision=im.DatePrecision.MONTH,
+            )
+            for i in range(self.n(50))
+        ]
+        return self.bulk(im.Source, rows, "sources")
+
+    def source(self):
+        return self.rng.choice(self.sources)
+
+    def make_councils(self):
+        rows, names = [], set()
+        for i in range(self.n(400)):
+            while True:
+                name = self.rng.choice(PLACES) + self.rng.choice(ENDINGS)
+                if name not in names or len(names) > 400:
+                    break
+            names.add(name)
+            kind = weighted(self.rng, COUNCIL_TYPES)
+            rows.append(
+                im.Council(
+                    slug=f"{PREFIX}{i:05d}-{name.lower()}",
+                    name=f"{name} {kind.label} {i}",
+                    council_type=kind,
+                    region=self.rng.choice(im.Region.values),
+                    source=self.source(),
+                    locator="synthetic",
+                )
+            )
+        return self.bulk(im.Council, rows, "councils")
+
+    def council(self):
+        return self.councils[zipf_index(self.rng, len(self.councils))]
+
+    def partial_date(self, year_low=2000, year_high=2024):
+        year = min(year_high, max(year_low, int(self.rng.gauss(2012, 5))))
+        return datetime.date(year, self.rng.randint(1, 12), 1)
+
+    def make_interventions(self):
+        kinds = [
+            (im.InterventionKind.IMPROVEMENT_NOTICE, 0.35),
+            (im.InterventionKind.PARTNERSHIP, 0.2),
+            (im.InterventionKind.SECTOR_SUPPORT, 0.15),
+            (im.InterventionKind.DIRECTION, 0.1),
+            (im.InterventionKind.REVIEW, 0.08),
+            (im.InterventionKind.OUTSOURCING, 0.06),
+            (im.InterventionKind.TRUST, 0.04),
+            (im.InterventionKind.MENTOR, 0.02),
+        ]
+        statuses = [
+            (im.Status.COMPLETED, 0.6),
+            (im.Status.ACTIVE, 0.2),
+            (im.Status.RECOMMENDED, 0.08),
+            (im.Status.REJECTED, 0.07),
+            (im.Status.PROPOSED, 0.05),
+        ]
+        rows = []
+        for i in range(self.n(2000)):
+            start = self.partial_date()
+            end = start + datetime.timedelta(days=self.rng.randint(180, 1500))
+            end = end.replace(day=1)
+            council = self.council()
+            rows.append(
+                im.Intervention(
+                    slug=f"{PREFIX}intervention-{i:05d}",
+                    title=f"Improvement programme {i} for {council.name}",
+                    subject_council=council,
+                    kind=weighted(self.rng, kinds),
+                    status=weighted(self.rng, statuses),
+                    mentioned_only=self.rng.random() < 0.15,
+                    start_date=start,
+                    start_date_precision=im.DatePrecision.MONTH,
+                    end_date=end,
+                    end_date_precision=im.DatePrecision.MONTH,
+                    summary="A synthetic intervention for load and scale testing.",
+                    source=self.source(),
+                    locator=f"para {i % 40 + 1}",
+                )
+            )
+        interventions = self.bulk(im.Intervention, rows, "interventions")
+        areas = list(im.ServiceArea.objects.all())
+        if not areas:
+            areas = [
+                im.ServiceArea.objects.create(
+                    slug="childrens-social-care", name="Children's social care"
+                )
+            ]
+        through = im.Intervention.service_areas.through
+        self.bulk(
+            through,
+            [
+                through(intervention_id=i.pk, servicearea_id=area.pk)
+                for i in interventions
+                for area in self.rng.sample(areas, k=min(len(areas), self.rng.randint(1, 2)))
+            ],
+            "service areas",
+        )
+        phases, workstreams, participants, lessons = [], [], [], []
+        for intervention in interventions:
+            source = intervention.source
+            for p in range(1, self.rng.randint(2, 5) + 1):
+                phases.append(
+                    im.Phase(
+                        intervention=intervention,
+                        position=p,
+                        name=f"Phase {p}",
+                        source=source,
+                        locator="synthetic",
+                    )
+                )
+            for w in range(1, self.rng.randint(2, 8) + 1):
+                workstreams.append(
+                    im.Workstream(
+                        intervention=intervention,
+                        position=w,
+                        name=self.rng.choice(
+                            ["Workforce", "Finance", "Practice", "Data", "Partners"]
+                        )
+                        + f" workstream {w}",
+                        objective="Synthetic objective.",
+                        source=source,
+                        locator="synthetic",
+                    )
+                )
+            for p in range(1, self.rng.randint(2, 6) + 1):
+                participants.append(
+                    im.Participant(
+                        intervention=intervention,
+                        position=p,
+                        council=self.council(),
+                        role=self.rng.choice(im.ParticipantRole.values),
+                        source=source,
+                        locator="synthetic",
+                    )
+                )
+            for n in range(1, self.rng.randint(0, 5) + 1):
+                lessons.append(
+                    im.Lesson(
+                        intervention=intervention,
+                        position=n,
+                        kind=self.rng.choice(im.LessonKind.values),
+                        text="A synthetic lesson.",
+                        source=source,
+                        locator="synthetic",
+                    )
+                )
+        self.bulk(im.Phase, phases, "phases")
+        self.bulk(im.Workstream, workstreams, "workstreams")
+        self.bulk(im.Participant, participants, "participants")
+        self.bulk(im.Lesson, lessons, "lessons")
+
+    def make_inspections(self):
+        inspections = []
+        for i in range(self.n(10000)):
+            framework, low, high = self.rng.choice(FRAMEWORK_ERAS)
+            grades = list(rm.grades_for(framework).items())
+            weights = GRADE_WEIGHTS[rm.FRAMEWORK_SCALES[framework]]
+            grade, score = self.rng.choices(grades, weights)[0]
+            year = self.rng.randint(low, high)
+            inspections.append(
+                rm.Inspection(
+                    slug=f"{PREFIX}inspection-{i:06d}",
+                    council=self.council(),
+                    framework=framework,
+                    title=f"Synthetic {framework.label} {year}",
+                    year=year,
+                    period=str(year),
+                    overall_grade=grade,
+                    overall_score=score,
+                    source=self.source(),
+                    locator="synthetic",
+                )
+            )
+        inspections = self.bulk(rm.Inspection, inspections, "inspections")
+        judgements = []
+        for inspection in inspections:
+            grades = list(rm.grades_for(inspection.framework).items())
+            weights = GRADE_WEIGHTS[rm.FRAMEWORK_SCALES[inspection.framework]]
+            for position in range(1, self.rng.randint(3, 9) + 1):
+                grade, score = self.rng.choices(grades, weights)[0]
+                judgements.append(
+                    rm.Judgement(
+                        inspection=inspection,
+                        position=position,
+                        section="",
+                        area=AREAS[(position - 1) % len(AREAS)],
+                        framework=inspection.framework,
+                        grade=grade,
+                        score=score,
+                        grade_as_printed=grade,
+                        source=inspection.source,
+                        locator="synthetic",
+                    )
+                )
+        self.bulk(rm.Judgement, judgements, "judgements")
+
+    def make_spending(self):
+        total = self.n(1_000_000)
+        bar = self.progress(total, "spending lines")
+        made = 0
+        while made < total:
+            rows = []
+            with transaction.atomic():
+                while len(rows) < BATCH and made + len(rows) < total:
+                    index = made + len(rows)
+                    year = 2005 + index % 20
+                    amount = Decimal(int(math.exp(self.rng.gauss(15.5, 1.3)) // 1000 * 1000))
+                    rows.append(
+                        rm.SpendingLine(
+                            ref=f"line-{index:08d}",
+                            council=self.council(),
+                            line=self.rng.choice(SPENDING_LINES),
+                            kind=self.rng.choice([rm.SpendingKind.BUDGET, rm.SpendingKind.SPEND]),
+                            period=f"{year}/{(year + 1) % 100:02d}",
+                            year=year,
+                            amount_gbp=amount,
+                            as_printed=f"{amount / 1000:,.0f} (£'000)",
+                            source=self.sources[index % len(self.sources)],
+                            locator="synthetic budget table",
+                        )
+                    )
+                rm.SpendingLine.objects.bulk_create(rows)
+            made += len(rows)
+            if bar:
+                bar.update(len(rows))
+        if bar:
+            bar.close()
+
+    def make_statistics(self):
+        rows = []
+        for i in range(self.n(100_000)):
+            measure, unit = self.rng.choice(MEASURES)
+            value = Decimal(round(self.rng.lognormvariate(8, 1.5), 0))
+            if unit == rm.Unit.PERCENT:
+                value = Decimal(self.rng.randint(5, 45))
+            year = self.rng.randint(2005, 2024)
+            rows.append(
+                rm.Statistic(
+                    ref=f"stat-{i:07d}",
+                    council=self.council(),
+                    measure=measure,
+                    period=str(year),
+                    year=year,
+                    value=value,
+                    unit=unit,
+                    as_printed=f"{value:,}",
+                    source=self.sources[i % len(self.sources)],
+                    locator="synthetic",
+                )
+            )
+        self.bulk(rm.Statistic, rows, "statistics")
