@@ -3,7 +3,6 @@
 import pytest
 from django.db import OperationalError, ProgrammingError
 from django.test import override_settings
-from django.urls import reverse
 
 from . import factories as f
 

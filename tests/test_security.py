@@ -63,8 +63,8 @@ def test_no_admin_page_is_reachable_without_signing_in(client):
 
     urls = [reverse("admin:index")]
     for model in admin.site._registry:
-        info = model._meta.app_label, model._meta.model_name
-        urls += [reverse("admin:%s_%s_changelist" % info), reverse("admin:%s_%s_add" % info)]
+        prefix = f"admin:{model._meta.app_label}_{model._meta.model_name}"
+        urls += [reverse(f"{prefix}_changelist"), reverse(f"{prefix}_add")]
     for url in urls:
         response = client.get(url)
         assert response.status_code == 302, url

@@ -55,7 +55,7 @@ def test_download_the_filtered_csv(site, page: Page):
         page.get_by_role("link", name="CSV (spreadsheet)").click()
     download = download_info.value
     assert download.suggested_filename.startswith("casebook-spending-")
-    text = open(download.path(), encoding="utf-8-sig").read()
+    text = download.path().read_text(encoding="utf-8-sig")
     rows = list(csv.DictReader(io.StringIO(text)))
     assert len(rows) == shown > 0
     assert {row["Council"] for row in rows} == {"Slough Borough Council"}
