@@ -56,6 +56,8 @@ THIRD_PARTY_APPS = [
     "axes",
     "csp",
     "django_filters",
+    "import_export",
+    "simple_history",
 ]
 LOCAL_APPS = [
     "interventions",
@@ -72,6 +74,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     # Last, as django-axes asks: it locks out repeated failed admin logins.

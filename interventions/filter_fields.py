@@ -56,6 +56,8 @@ def slug_choices(model_label: str, field: str = "slug", label: str = "name"):
     def queryset(request):
         from django.apps import apps
 
-        return apps.get_model(model_label).objects.all()
+        model = apps.get_model(model_label)
+        manager = model.objects
+        return manager.published() if hasattr(manager, "published") else manager.all()
 
     return queryset

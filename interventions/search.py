@@ -43,28 +43,28 @@ class Hit:
 TARGETS = (
     Target(
         "Intervention",
-        lambda: Intervention.objects.select_related("subject_council"),
+        lambda: Intervention.objects.published().select_related("subject_council"),
         (("title", "A"), ("subject_council__name", "B"), ("summary", "C"), ("outcome", "D")),
         lambda o: o.title,
         lambda o: o.subject_council.name,
     ),
     Target(
         "Council",
-        lambda: Council.objects.all(),
+        lambda: Council.objects.published(),
         (("name", "A"), ("also_known_as", "B")),
         lambda o: o.name,
         lambda o: o.get_council_type_display(),
     ),
     Target(
         "Workstream",
-        lambda: Workstream.objects.select_related("intervention"),
+        lambda: Workstream.objects.published().select_related("intervention"),
         (("name", "A"), ("objective", "C"), ("lead", "C")),
         lambda o: o.name,
         lambda o: o.intervention.title,
     ),
     Target(
         "Lesson",
-        lambda: Lesson.objects.select_related("intervention"),
+        lambda: Lesson.objects.published().select_related("intervention"),
         (("text", "B"),),
         lambda o: o.text,
         lambda o: f"{o.get_kind_display()}, {o.intervention.title}",
@@ -78,7 +78,7 @@ TARGETS = (
     ),
     Target(
         "Source",
-        lambda: Source.objects.all(),
+        lambda: Source.objects.published(),
         (("title", "A"), ("publisher", "B"), ("authors", "B"), ("summary", "C")),
         lambda o: o.title,
         lambda o: o.publisher,

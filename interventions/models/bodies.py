@@ -4,8 +4,9 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
-from .common import Cited, SlugManager, date_order_constraint
+from .common import Cited, PublishedQuerySet, SlugManager, date_order_constraint, published_field
 
 
 class CouncilType(models.TextChoices):
@@ -26,6 +27,10 @@ class Region(models.TextChoices):
     LONDON = "london", "London"
     SOUTH_EAST = "south-east", "South East"
     SOUTH_WEST = "south-west", "South West"
+
+
+class CouncilQuerySet(PublishedQuerySet):
+    public_flags = ("published",)
 
 
 class Council(Cited):
@@ -62,8 +67,10 @@ class Council(Cited):
         related_name="predecessors",
         help_text="The council that took over when this one ended.",
     )
+    published = published_field()
 
-    objects = SlugManager()
+    objects = SlugManager.from_queryset(CouncilQuerySet)()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
@@ -115,6 +122,10 @@ class OrganisationKind(models.TextChoices):
     OTHER = "other", "Other"
 
 
+class OrganisationQuerySet(PublishedQuerySet):
+    """Organisations have no page of their own and no draft state: all are public."""
+
+
 class Organisation(Cited):
     """Any party that is not a council: departments, inspectorates, providers, boards."""
 
@@ -140,7 +151,8 @@ class Organisation(Cited):
     )
     description = models.TextField(blank=True, default="")
 
-    objects = SlugManager()
+    objects = SlugManager.from_queryset(OrganisationQuerySet)()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]

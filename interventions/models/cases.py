@@ -3,16 +3,19 @@
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
 from .bodies import Council, Organisation
 from .common import (
     Cited,
     Fact,
+    PublishedQuerySet,
     SlugManager,
     date_order_constraint,
     format_partial_date,
     partial_date_constraint,
     partial_date_fields,
+    published_field,
     validate_partial_date,
 )
 
@@ -50,6 +53,7 @@ class ServiceArea(models.Model):
     name = models.CharField(max_length=100, unique=True)
 
     objects = SlugManager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
@@ -70,6 +74,7 @@ class Discrepancy(models.Model):
     note = models.TextField(blank=True, default="", help_text="How the sources differ, briefly.")
 
     objects = SlugManager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["title"]
@@ -81,6 +86,13 @@ class Discrepancy(models.Model):
 
     def natural_key(self):
         return (self.slug,)
+
+
+INTERVENTION_PUBLIC = ("published", "subject_council__published", "source__published")
+
+
+class InterventionQuerySet(PublishedQuerySet):
+    public_flags = INTERVENTION_PUBLIC
 
 
 class Intervention(Fact):
@@ -115,8 +127,10 @@ class Intervention(Fact):
         default="",
         help_text="Leave blank when the reports do not say.",
     )
+    published = published_field()
 
-    objects = SlugManager()
+    objects = SlugManager.from_queryset(InterventionQuerySet)()
+    history = HistoricalRecords(m2m_fields=[service_areas])
 
     class Meta:
         ordering = ["start_date", "title"]
@@ -169,7 +183,11 @@ class Intervention(Fact):
         return format_partial_date(self.end_date, self.end_date_precision)
 
 
-class PartManager(models.Manager):
+class PartQuerySet(PublishedQuerySet):
+    public_flags = (*(f"intervention__{flag}" for flag in INTERVENTION_PUBLIC), "source__published")
+
+
+class PartManager(models.Manager.from_queryset(PartQuerySet)):
     """Parts of an intervention are found by the intervention's slug and their position."""
 
     def get_by_natural_key(self, intervention_slug, position):
@@ -248,6 +266,8 @@ class Participant(InterventionPart):
     )
     description = models.TextField(blank=True, default="", help_text="What they did.")
 
+    history = HistoricalRecords()
+
     class Meta(InterventionPart.Meta):
         verbose_name = "participant"
         constraints = [
@@ -280,6 +300,8 @@ class Phase(InterventionPart):
     end_date, end_date_precision = partial_date_fields("end date")
     led_by = models.CharField(max_length=200, blank=True, default="")
     description = models.TextField(blank=True, default="")
+
+    history = HistoricalRecords()
 
     class Meta(InterventionPart.Meta):
         verbose_name = "phase"
@@ -314,6 +336,8 @@ class Workstream(InterventionPart):
     objective = models.TextField(blank=True, default="")
     lead = models.CharField(max_length=200, blank=True, default="")
 
+    history = HistoricalRecords()
+
     class Meta(InterventionPart.Meta):
         verbose_name = "workstream"
         constraints = part_constraints("workstream")
@@ -332,6 +356,8 @@ class Lesson(InterventionPart):
     intervention = models.ForeignKey(Intervention, on_delete=models.PROTECT, related_name="lessons")
     kind = models.CharField(max_length=12, choices=LessonKind.choices)
     text = models.TextField(help_text="In our own words.")
+
+    history = HistoricalRecords()
 
     class Meta(InterventionPart.Meta):
         verbose_name = "lesson"
@@ -356,6 +382,8 @@ class Milestone(InterventionPart):
     date, date_precision = partial_date_fields("date")
     end_date, end_date_precision = partial_date_fields("end date", "For an event that spans days.")
     description = models.CharField(max_length=300, help_text="What happened, in our words.")
+
+    history = HistoricalRecords()
 
     class Meta(InterventionPart.Meta):
         verbose_name = "milestone"
@@ -391,7 +419,15 @@ class LinkKind(models.TextChoices):
     PART_OF = "part-of", "Part of"
 
 
-class LinkManager(models.Manager):
+class LinkQuerySet(PublishedQuerySet):
+    public_flags = (
+        *(f"from_intervention__{flag}" for flag in INTERVENTION_PUBLIC),
+        *(f"to_intervention__{flag}" for flag in INTERVENTION_PUBLIC),
+        "source__published",
+    )
+
+
+class LinkManager(models.Manager.from_queryset(LinkQuerySet)):
     def get_by_natural_key(self, from_slug, to_slug, kind):
         return self.get(from_intervention__slug=from_slug, to_intervention__slug=to_slug, kind=kind)
 
@@ -409,6 +445,7 @@ class InterventionLink(Cited):
     note = models.TextField(blank=True, default="")
 
     objects = LinkManager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["from_intervention", "kind", "to_intervention"]

@@ -85,6 +85,33 @@ def validate_partial_date(value: datetime.date | None, precision: str, field: st
         raise ValidationError({field: "For a year, enter 1 January of that year."})
 
 
+class PublishedQuerySet(models.QuerySet):
+    """Rows the public may see: published, and every record they belong to published too.
+
+    `public_flags` are paths to published flags that must all be true; `optional_parents`
+    pairs a nullable foreign key with the flags that must be true when it is set.
+    """
+
+    public_flags: tuple[str, ...] = ()
+    optional_parents: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+    def published(self):
+        condition = Q(**dict.fromkeys(self.public_flags, True))
+        for parent, flags in self.optional_parents:
+            condition &= Q(**{f"{parent}__isnull": True}) | Q(**dict.fromkeys(flags, True))
+        return self.filter(condition)
+
+
+def published_field() -> models.BooleanField:
+    return models.BooleanField(
+        default=True,
+        help_text=(
+            "Untick to keep this record (and every fact that belongs to it) off the public "
+            "site while you work on it. Signed-in staff can still preview it."
+        ),
+    )
+
+
 class SlugManager(models.Manager):
     """Seeded records are found by their slug in fixtures."""
 

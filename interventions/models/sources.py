@@ -1,12 +1,15 @@
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
 from .common import (
+    PublishedQuerySet,
     SlugManager,
     format_partial_date,
     partial_date_constraint,
     partial_date_fields,
+    published_field,
     validate_partial_date,
 )
 
@@ -17,6 +20,10 @@ class SourceKind(models.TextChoices):
     REVIEW = "review", "Review"
     NEWS_ARTICLE = "news-article", "News or trade press article"
     INSPECTION_REPORT = "inspection-report", "Inspection report"
+
+
+class SourceQuerySet(PublishedQuerySet):
+    public_flags = ("published",)
 
 
 class Source(models.Model):
@@ -43,8 +50,10 @@ class Source(models.Model):
     notes = models.TextField(
         blank=True, default="", help_text="Caveats for readers: slips, gaps, how the text survived."
     )
+    published = published_field()
 
-    objects = SlugManager()
+    objects = SlugManager.from_queryset(SourceQuerySet)()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["date", "title"]

@@ -25,7 +25,8 @@ def count_of(model_label: str, field: str):
     """Count related rows in a subquery, so several counts never multiply each other."""
     model = apps.get_model(model_label)
     rows = (
-        model.objects.filter(**{field: OuterRef("pk")})
+        model.objects.published()
+        .filter(**{field: OuterRef("pk")})
         .order_by()
         .values(field)
         .annotate(n=Count("pk"))
@@ -102,8 +103,12 @@ class InterventionList(ListPage):
     ]
 
     def get_queryset(self):
-        return Intervention.objects.select_related("subject_council", "source").prefetch_related(
-            Prefetch("service_areas", queryset=ServiceArea.objects.order_by("name"))
+        return (
+            Intervention.objects.published()
+            .select_related("subject_council", "source")
+            .prefetch_related(
+                Prefetch("service_areas", queryset=ServiceArea.objects.order_by("name"))
+            )
         )
 
 
@@ -146,7 +151,7 @@ class CouncilList(ListPage):
     ]
 
     def get_queryset(self):
-        return Council.objects.annotate(
+        return Council.objects.published().annotate(
             n_interventions=count_of("interventions.Intervention", "subject_council"),
             n_participations=count_of("interventions.Participant", "council"),
             n_inspections=count_of("ratings.Inspection", "council"),
@@ -195,7 +200,9 @@ class WorkstreamList(ListPage):
     ]
 
     def get_queryset(self):
-        return Workstream.objects.select_related("intervention__subject_council", "source")
+        return Workstream.objects.published().select_related(
+            "intervention__subject_council", "source"
+        )
 
 
 class SourceList(ListPage):
@@ -232,4 +239,4 @@ class SourceList(ListPage):
         for model in apps.get_models():
             if issubclass(model, Cited):
                 total = total + count_of(model._meta.label, "source")
-        return Source.objects.annotate(n_facts=total)
+        return Source.objects.published().annotate(n_facts=total)

@@ -15,7 +15,7 @@ def home(request):
     from ..models import Intervention
 
     def count(label):
-        return apps.get_model(label).objects.count()
+        return apps.get_model(label).objects.published().count()
 
     counts = [
         (
@@ -36,7 +36,8 @@ def home(request):
         ("sources", count("interventions.Source"), reverse("interventions:source-list")),
     ]
     latest = (
-        Intervention.objects.filter(mentioned_only=False)
+        Intervention.objects.published()
+        .filter(mentioned_only=False)
         .select_related("subject_council")
         .order_by(F("start_date").desc(nulls_last=True), "title")[:TIMELINE_LENGTH]
     )

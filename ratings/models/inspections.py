@@ -2,14 +2,17 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
 from interventions.models.common import (
     Fact,
+    PublishedQuerySet,
     SlugManager,
     date_order_constraint,
     format_partial_date,
     partial_date_constraint,
     partial_date_fields,
+    published_field,
     validate_partial_date,
 )
 
@@ -22,6 +25,13 @@ def check_grade(framework: str, grade: str, field: str) -> None:
         label = Framework(framework).label
         message = f'"{grade}" is not a grade of {label}. Use one of: {allowed}.'
         raise ValidationError({field: message})
+
+
+INSPECTION_PUBLIC = ("published", "council__published", "source__published")
+
+
+class InspectionQuerySet(PublishedQuerySet):
+    public_flags = INSPECTION_PUBLIC
 
 
 class Inspection(Fact):
@@ -63,8 +73,10 @@ class Inspection(Fact):
         "overall grade as printed", max_length=200, blank=True, default=""
     )
     summary = models.TextField(blank=True, default="")
+    published = published_field()
 
-    objects = SlugManager()
+    objects = SlugManager.from_queryset(InspectionQuerySet)()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["council", "year", "start_date", "slug"]
@@ -112,7 +124,11 @@ class Inspection(Fact):
         return format_partial_date(self.published_date, self.published_date_precision)
 
 
-class JudgementManager(models.Manager):
+class JudgementQuerySet(PublishedQuerySet):
+    public_flags = (*(f"inspection__{flag}" for flag in INSPECTION_PUBLIC), "source__published")
+
+
+class JudgementManager(models.Manager.from_queryset(JudgementQuerySet)):
     def get_by_natural_key(self, inspection_slug, position):
         return self.get(inspection__slug=inspection_slug, position=position)
 
@@ -135,6 +151,7 @@ class Judgement(Fact):
     grade_as_printed = models.CharField(max_length=200, blank=True, default="")
 
     objects = JudgementManager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["inspection", "position"]

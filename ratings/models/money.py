@@ -2,11 +2,28 @@
 
 from django.db import models
 from django.db.models import Q
+from simple_history.models import HistoricalRecords
 
-from interventions.models.common import Fact, Qualifier
+from interventions.models.common import Fact, PublishedQuerySet, Qualifier
 
 
-class SourceRefManager(models.Manager):
+class CouncilFigureQuerySet(PublishedQuerySet):
+    """A figure is public when its council and source are, and its intervention if it has one."""
+
+    public_flags = ("council__published", "source__published")
+    optional_parents = (
+        (
+            "intervention",
+            (
+                "intervention__published",
+                "intervention__subject_council__published",
+                "intervention__source__published",
+            ),
+        ),
+    )
+
+
+class SourceRefManager(models.Manager.from_queryset(CouncilFigureQuerySet)):
     """Figures are found in fixtures by their source and a reference unique within it."""
 
     def get_by_natural_key(self, source_slug, ref):
@@ -93,6 +110,7 @@ class SpendingLine(Fact):
     note = models.TextField(blank=True, default="")
 
     objects = SourceRefManager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["council", "year", "line", "ref"]
@@ -199,6 +217,7 @@ class Statistic(Fact):
     note = models.TextField(blank=True, default="")
 
     objects = SourceRefManager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["council", "measure", "year", "ref"]

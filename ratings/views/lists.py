@@ -78,7 +78,7 @@ class JudgementList(ListPage):
     ]
 
     def get_queryset(self):
-        return Judgement.objects.select_related("inspection__council", "source")
+        return Judgement.objects.published().select_related("inspection__council", "source")
 
 
 class SpendingList(ListPage):
@@ -125,7 +125,7 @@ class SpendingList(ListPage):
     ]
 
     def get_queryset(self):
-        return SpendingLine.objects.select_related(
+        return SpendingLine.objects.published().select_related(
             "council",
             "intervention",
             "payer_council",
