@@ -1,11 +1,15 @@
 from django.contrib import admin
 from django.db import models
+from django.db.models import Q
+from simple_history.admin import SimpleHistoryAdmin
 
 from .models import (
     Council,
+    CouncilWithoutType,
     Discrepancy,
     Intervention,
     InterventionLink,
+    InterventionWithoutDates,
     Lesson,
     Milestone,
     Organisation,
@@ -19,10 +23,37 @@ from .models import (
 CITATION_FIELDS = ("source", "locator")
 
 
+class CuratorAdmin(SimpleHistoryAdmin):
+    """Every content model: full history with revert; new drafts start unpublished."""
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        if any(field.name == "published" for field in self.model._meta.fields):
+            initial.setdefault("published", False)
+        return initial
+
+
+class VagueLocatorFilter(admin.SimpleListFilter):
+    """Curators' check: a locator too vague for a reader to find the sentence."""
+
+    title = "citation"
+    parameter_name = "citation"
+
+    def lookups(self, request, model_admin):
+        return [("vague", "Vague locator (under 4 characters or no number or heading)")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "vague":
+            return queryset.filter(
+                Q(locator__regex=r"^.{0,3}$") | Q(locator__iregex=r"^(see|n/?a|\?+|tbc|todo)$")
+            )
+        return queryset
+
+
 @admin.register(Source)
-class SourceAdmin(admin.ModelAdmin):
-    list_display = ("title", "kind", "publisher", "date", "date_precision")
-    list_filter = ("kind", "publisher")
+class SourceAdmin(CuratorAdmin):
+    list_display = ("title", "kind", "publisher", "date", "date_precision", "published")
+    list_filter = ("published", "kind", "publisher")
     search_fields = ("title", "publisher", "authors", "summary")
     prepopulated_fields = {"slug": ("title",)}
     date_hierarchy = "date"
@@ -30,9 +61,9 @@ class SourceAdmin(admin.ModelAdmin):
 
 
 @admin.register(Council)
-class CouncilAdmin(admin.ModelAdmin):
-    list_display = ("name", "council_type", "region", "gss_code", "also_known_as")
-    list_filter = ("council_type", "region")
+class CouncilAdmin(CuratorAdmin):
+    list_display = ("name", "council_type", "region", "gss_code", "also_known_as", "published")
+    list_filter = ("published", "council_type", "region", VagueLocatorFilter)
     search_fields = ("name", "also_known_as", "gss_code", "slug")
     prepopulated_fields = {"slug": ("name",)}
     autocomplete_fields = ("successor", "source")
@@ -40,7 +71,7 @@ class CouncilAdmin(admin.ModelAdmin):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(CuratorAdmin):
     list_display = ("name", "abbreviation", "kind", "council")
     list_filter = ("kind",)
     search_fields = ("name", "abbreviation", "slug", "description")
@@ -50,14 +81,14 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 
 @admin.register(ServiceArea)
-class ServiceAreaAdmin(admin.ModelAdmin):
+class ServiceAreaAdmin(CuratorAdmin):
     list_display = ("name", "slug")
     search_fields = ("name",)
     prepopulated_fields = {"slug": ("name",)}
 
 
 @admin.register(Discrepancy)
-class DiscrepancyAdmin(admin.ModelAdmin):
+class DiscrepancyAdmin(CuratorAdmin):
     list_display = ("title", "slug")
     search_fields = ("title", "note")
     prepopulated_fields = {"slug": ("title",)}
@@ -119,7 +150,7 @@ class LinkInline(admin.TabularInline):
 
 
 @admin.register(Intervention)
-class InterventionAdmin(admin.ModelAdmin):
+class InterventionAdmin(CuratorAdmin):
     list_display = (
         "title",
         "subject_council",
@@ -128,8 +159,17 @@ class InterventionAdmin(admin.ModelAdmin):
         "start_date",
         "end_date",
         "mentioned_only",
+        "published",
     )
-    list_filter = ("kind", "status", "mentioned_only", "service_areas", "subject_council__region")
+    list_filter = (
+        "published",
+        "kind",
+        "status",
+        "mentioned_only",
+        "service_areas",
+        "subject_council__region",
+        VagueLocatorFilter,
+    )
     search_fields = ("title", "slug", "summary", "subject_council__name")
     prepopulated_fields = {"slug": ("title",)}
     autocomplete_fields = ("subject_council", "source", "discrepancy")
@@ -138,6 +178,7 @@ class InterventionAdmin(admin.ModelAdmin):
     date_hierarchy = "start_date"
     fieldsets = (
         (None, {"fields": ("title", "slug", "subject_council", "kind", "service_areas")}),
+        ("Publication", {"fields": ("published",)}),
         (
             "Status and dates",
             {
@@ -161,18 +202,18 @@ class InterventionAdmin(admin.ModelAdmin):
     )
 
 
-class PartAdmin(admin.ModelAdmin):
+class PartAdmin(CuratorAdmin):
     """The parts also have lists of their own, for searching across interventions."""
 
     list_select_related = ("intervention", "source")
     autocomplete_fields = ("intervention", "source", "discrepancy")
-    list_filter = ("source",)
+    list_filter = ("source", VagueLocatorFilter)
 
 
 @admin.register(Participant)
 class ParticipantAdmin(PartAdmin):
     list_display = ("__str__", "intervention", "role", "person_name", "post")
-    list_filter = ("role", "source")
+    list_filter = ("role", "source", VagueLocatorFilter)
     search_fields = ("person_name", "post", "council__name", "organisation__name")
     autocomplete_fields = ("council", "organisation", *PartAdmin.autocomplete_fields)
 
@@ -192,7 +233,7 @@ class WorkstreamAdmin(PartAdmin):
 @admin.register(Lesson)
 class LessonAdmin(PartAdmin):
     list_display = ("__str__", "intervention", "kind", "position")
-    list_filter = ("kind", "source")
+    list_filter = ("kind", "source", VagueLocatorFilter)
     search_fields = ("text",)
 
 
@@ -203,9 +244,28 @@ class MilestoneAdmin(PartAdmin):
 
 
 @admin.register(InterventionLink)
-class InterventionLinkAdmin(admin.ModelAdmin):
+class InterventionLinkAdmin(CuratorAdmin):
     list_display = ("from_intervention", "kind", "to_intervention")
     list_filter = ("kind",)
     search_fields = ("from_intervention__title", "to_intervention__title", "note")
     autocomplete_fields = ("from_intervention", "to_intervention", "source")
     list_select_related = ("from_intervention", "to_intervention")
+
+
+# Data-quality lists for curators -----------------------------------------------------
+
+
+@admin.register(InterventionWithoutDates)
+class InterventionWithoutDatesAdmin(InterventionAdmin):
+    """Interventions with no start date: check the report for one."""
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(CouncilWithoutType)
+class CouncilWithoutTypeAdmin(CouncilAdmin):
+    """Councils missing their type or region, which the lists and facets need."""
+
+    def has_add_permission(self, request):
+        return False

@@ -1,6 +1,18 @@
 from django.contrib import admin
+from import_export.admin import ImportExportMixin
+from import_export.formats.base_formats import CSV
 
-from .models import Inspection, Judgement, SpendingLine, Statistic
+from interventions.admin import CuratorAdmin, VagueLocatorFilter
+
+from .models import Inspection, Judgement, JudgementToCheck, SpendingLine, Statistic
+from .resources import JudgementResource, SpendingLineResource
+
+
+class CSVImportMixin(ImportExportMixin):
+    """Import and export through the admin, as CSV only, previewed and all-or-nothing."""
+
+    import_formats = [CSV]
+    export_formats = [CSV]
 
 
 class JudgementInline(admin.TabularInline):
@@ -11,9 +23,9 @@ class JudgementInline(admin.TabularInline):
 
 
 @admin.register(Inspection)
-class InspectionAdmin(admin.ModelAdmin):
-    list_display = ("title", "council", "framework", "period", "year", "overall_grade")
-    list_filter = ("framework", "inspectorate", "overall_grade", "council__region")
+class InspectionAdmin(CuratorAdmin):
+    list_display = ("title", "council", "framework", "period", "year", "overall_grade", "published")
+    list_filter = ("published", "framework", "inspectorate", "overall_grade", "council__region")
     search_fields = ("title", "slug", "council__name", "summary")
     prepopulated_fields = {"slug": ("title",)}
     autocomplete_fields = ("council", "inspectorate", "source", "discrepancy")
@@ -22,9 +34,10 @@ class InspectionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Judgement)
-class JudgementAdmin(admin.ModelAdmin):
+class JudgementAdmin(CSVImportMixin, CuratorAdmin):
+    resource_classes = [JudgementResource]
     list_display = ("area", "section", "grade", "inspection", "position")
-    list_filter = ("framework", "grade")
+    list_filter = ("framework", "grade", VagueLocatorFilter)
     search_fields = ("area", "section", "inspection__title", "inspection__council__name")
     autocomplete_fields = ("inspection", "source", "discrepancy")
     list_select_related = ("inspection",)
@@ -32,9 +45,10 @@ class JudgementAdmin(admin.ModelAdmin):
 
 
 @admin.register(SpendingLine)
-class SpendingLineAdmin(admin.ModelAdmin):
+class SpendingLineAdmin(CSVImportMixin, CuratorAdmin):
+    resource_classes = [SpendingLineResource]
     list_display = ("line", "council", "period", "kind", "amount_gbp", "as_printed")
-    list_filter = ("kind", "year", "council__region")
+    list_filter = ("kind", "year", "council__region", VagueLocatorFilter)
     search_fields = ("line", "ref", "council__name", "as_printed", "note")
     autocomplete_fields = (
         "council",
@@ -50,9 +64,20 @@ class SpendingLineAdmin(admin.ModelAdmin):
 
 
 @admin.register(Statistic)
-class StatisticAdmin(admin.ModelAdmin):
+class StatisticAdmin(CuratorAdmin):
     list_display = ("measure", "council", "period", "as_printed", "unit", "comparator_label")
-    list_filter = ("unit", "year", "council__region")
+    list_filter = ("unit", "year", "council__region", VagueLocatorFilter)
     search_fields = ("measure", "ref", "council__name", "comparator_group")
     autocomplete_fields = ("council", "intervention", "source", "discrepancy")
     list_select_related = ("council",)
+
+
+@admin.register(JudgementToCheck)
+class JudgementToCheckAdmin(JudgementAdmin):
+    """Judgements to look at again: unplaced grades, mismatched frameworks, printed words that
+    differ from the stored grade (which is sometimes right: APA grade "1" printed "inadequate")."""
+
+    list_display = ("area", "grade", "grade_as_printed", "framework", "inspection")
+
+    def has_add_permission(self, request):
+        return False

@@ -17,16 +17,19 @@ from .cases import (
     Workstream,
 )
 from .common import DatePrecision, Qualifier, format_partial_date
+from .quality import CouncilWithoutType, InterventionWithoutDates
 from .sources import Source, SourceKind
 
 __all__ = [
     "Council",
     "CouncilType",
+    "CouncilWithoutType",
     "DatePrecision",
     "Discrepancy",
     "Intervention",
     "InterventionKind",
     "InterventionLink",
+    "InterventionWithoutDates",
     "Lesson",
     "LessonKind",
     "LinkKind",

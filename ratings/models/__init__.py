@@ -1,5 +1,6 @@
 from .inspections import Inspection, Judgement
 from .money import SpendingKind, SpendingLine, Statistic, Unit
+from .quality import JudgementToCheck
 from .scales import FRAMEWORK_SCALES, SCALE_GRADES, Framework, Scale, grades_for, score_for
 
 __all__ = [
@@ -8,6 +9,7 @@ __all__ = [
     "Framework",
     "Inspection",
     "Judgement",
+    "JudgementToCheck",
     "Scale",
     "SpendingKind",
     "SpendingLine",
