@@ -1,8 +1,39 @@
 import pytest
+from django.apps import apps
 from django.core.management import call_command
+from django.core.management.color import no_style
+from django.db import connection, transaction
+
+
+def content_models():
+    """Every content table, in an order where references come first, plus m2m tables."""
+    from ratings.dataset import MODELS
+
+    models = [apps.get_model(label) for label in MODELS]
+    return [*models, apps.get_model("interventions", "Intervention").service_areas.through]
+
+
+@pytest.fixture(scope="session")
+def seed_rows(django_db_setup, django_db_blocker):
+    """Run the real `seed` command once, remember the rows it made, and roll it back."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("seed", verbosity=0)
+        rows = [(model, list(model.objects.order_by("pk"))) for model in content_models()]
+        transaction.set_rollback(True)
+    return rows
+
+
+def restore(rows):
+    for model, objects in rows:
+        model.objects.bulk_create(objects)
+    # PostgreSQL's id sequences do not move for rows inserted with their ids: move them on.
+    statements = connection.ops.sequence_reset_sql(no_style(), [model for model, _ in rows])
+    with connection.cursor() as cursor:
+        for sql in statements:
+            cursor.execute(sql)
 
 
 @pytest.fixture
-def seeded(db):
-    """The real seed data from fixtures/, loaded as `make run` loads it."""
-    call_command("seed", verbosity=0)
+def seeded(db, seed_rows):
+    """The real seed data from fixtures/, as `make run` loads it (made once per session)."""
+    restore(seed_rows)

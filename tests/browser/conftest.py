@@ -8,7 +8,6 @@ import os
 import shutil
 
 import pytest
-from django.core.management import call_command
 
 # Playwright's sync API runs an event loop in this thread; Django's ORM must still be usable.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -46,9 +45,11 @@ def browser_type_launch_args(browser_type_launch_args):
 
 
 @pytest.fixture
-def site(live_server, transactional_db):
+def site(live_server, transactional_db, seed_rows):
     """The live site with the real seed data; returns its base URL."""
-    call_command("seed", verbosity=0)
+    from tests.conftest import restore
+
+    restore(seed_rows)
     return live_server.url
 
 
