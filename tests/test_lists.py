@@ -296,3 +296,15 @@ def test_list_page_subclasses_are_all_routed():
         )
         if issubclass(cls, ListPage)
     }
+
+
+def test_source_list_counts_every_fact_citing_it_once(client):
+    source = f.SourceFactory(title="The one report")
+    intervention = f.InterventionFactory(source=source, subject_council__source=source)
+    f.PhaseFactory(intervention=intervention, source=source)
+    f.LessonFactory(intervention=intervention, source=source)
+    f.StatisticFactory(source=source, council=intervention.subject_council)
+    data = client.get(reverse("interventions:source-list"), {"format": "json"}).json()
+    (row,) = [r for r in data["results"] if r["title"] == "The one report"]
+    # council, intervention, phase, lesson, statistic: five facts; proxies are not counted twice
+    assert row["facts"] == 5

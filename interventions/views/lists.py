@@ -237,6 +237,6 @@ class SourceList(ListPage):
 
         total = Value(0)
         for model in apps.get_models():
-            if issubclass(model, Cited):
+            if issubclass(model, Cited) and not model._meta.proxy:
                 total = total + count_of(model._meta.label, "source")
         return Source.objects.published().annotate(n_facts=total)
