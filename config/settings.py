@@ -201,3 +201,5 @@ AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
 # Casebook --------------------------------------------------------------------
 
 SITE_NAME = "Casebook"
+# Where export_dataset writes the open-data zip that /data/ offers.
+DATA_EXPORT_DIR = Path(os.environ.get("CASEBOOK_EXPORT_DIR", BASE_DIR / "var" / "exports"))

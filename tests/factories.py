@@ -165,3 +165,35 @@ class StatisticFactory(factory.django.DjangoModelFactory):
     as_printed = "38,000"
     source = factory.SubFactory(SourceFactory)
     locator = "population table"
+
+
+# Detail pages ---------------------------------------------------------------------------
+
+
+class DiscrepancyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = im.Discrepancy
+
+    slug = factory.Sequence(lambda n: f"disagreement-{n}")
+    title = factory.Sequence(lambda n: f"Disagreement {n}")
+    note = "The reports give different figures."
+
+
+class ServiceAreaFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = im.ServiceArea
+        django_get_or_create = ("slug",)
+
+    slug = factory.Sequence(lambda n: f"service-{n}")
+    name = factory.Sequence(lambda n: f"Service {n}")
+
+
+class InterventionLinkFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = im.InterventionLink
+
+    from_intervention = factory.SubFactory(InterventionFactory)
+    to_intervention = factory.SubFactory(InterventionFactory)
+    kind = im.LinkKind.MODEL_FOR
+    source = factory.SelfAttribute("from_intervention.source")
+    locator = "para 4"

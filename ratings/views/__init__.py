@@ -1,4 +1,4 @@
-from .details import InspectionDetail
+from .details import InspectionDetail, data_page
 from .lists import JudgementList, SpendingList
 
-__all__ = ["InspectionDetail", "JudgementList", "SpendingList"]
+__all__ = ["InspectionDetail", "JudgementList", "SpendingList", "data_page"]

@@ -1,0 +1,408 @@
+"""Footnotes for detail pages, and the versions of a fact on which sources differ.
+
+Every fact on a detail page carries a numbered footnote to its report and locator. A page
+numbers its footnotes in the order the facts are shown; facts that share a report and a
+locator share a number.
+
+A disagreement between sources (a Discrepancy) is reached from any fact model that has a
+`discrepancy` foreign key. They are found through the model registry, so that this app never
+imports `ratings`: one UNION query fetches every version of every disagreement a page shows.
+"""
+
+from __future__ import annotations
+
+import datetime
+import functools
+from dataclasses import dataclass, field
+from itertools import groupby
+
+from django.apps import apps
+from django.db import connection
+from django.db.models import CharField, DateField, F, Model, Value
+from django.db.models.functions import Cast, Coalesce
+from django.urls import reverse
+
+from .models import Discrepancy, ParticipantRole, Source, format_partial_date
+
+
+@dataclass
+class Note:
+    number: int
+    source: Source
+    locator: str
+    uses: int = 0
+
+    @property
+    def anchor(self) -> str:
+        return f"fn-{self.number}"
+
+    @property
+    def first_ref(self) -> str:
+        return f"fnref-{self.number}-1"
+
+    @property
+    def locator_sentence(self) -> str:
+        """The locator ending with one full stop."""
+        return self.locator if self.locator.endswith((".", "?", "!")) else f"{self.locator}."
+
+
+class Footnotes:
+    """The numbered notes of one page, in the order the page first cites them."""
+
+    def __init__(self):
+        self._by_key: dict[tuple[int, str], Note] = {}
+        self.notes: list[Note] = []
+
+    def cite(self, fact) -> tuple[Note, str]:
+        """The note for a fact (anything with .source and .locator) and an id for this use."""
+        key = (fact.source.pk, fact.locator)
+        note = self._by_key.get(key)
+        if note is None:
+            note = Note(number=len(self.notes) + 1, source=fact.source, locator=fact.locator)
+            self._by_key[key] = note
+            self.notes.append(note)
+        note.uses += 1
+        return note, f"fnref-{note.number}-{note.uses}"
+
+    def __iter__(self):
+        return iter(self.notes)
+
+    def __len__(self):
+        return len(self.notes)
+
+    @property
+    def sources(self) -> list[Source]:
+        """Each report cited, once, in order of first citation."""
+        seen: dict[int, Source] = {}
+        for note in self.notes:
+            seen.setdefault(note.source.pk, note.source)
+        return list(seen.values())
+
+
+# Disagreements between sources ---------------------------------------------------------
+
+
+@dataclass
+class Version:
+    """One version of a disputed fact, as one report states it."""
+
+    model: str
+    pk: int
+    what: str
+    text: str
+    source: Source
+    locator: str
+    url: str = ""
+
+
+@dataclass
+class Disagreement:
+    discrepancy: Discrepancy
+    versions: list[Version] = field(default_factory=list)
+
+    @property
+    def anchor(self) -> str:
+        return f"differ-{self.discrepancy.slug}"
+
+    @property
+    def source_count(self) -> int:
+        return len({version.source.pk for version in self.versions})
+
+
+def _text(value) -> Cast:
+    return Cast(Value(value), CharField())
+
+
+# For each fact model: how to describe one version in a few common columns, so that every
+# branch of the UNION has the same shape: head (what the fact is), a and b (what it says),
+# who (a body's name), two partial dates, and the slug and anchor of the page that shows it.
+_NO_DATES = {"d1": None, "p1": None, "d2": None, "p2": None}
+_PART = {"page": "intervention__slug", "anchor": "position", "who": None}
+VERSION_COLUMNS: dict[str, dict] = {
+    "interventions.intervention": {
+        "what": "Intervention",
+        "head": "title",
+        "a": None,
+        "b": None,
+        "who": None,
+        "d1": "start_date",
+        "p1": "start_date_precision",
+        "d2": "end_date",
+        "p2": "end_date_precision",
+        "page": "slug",
+        "anchor": None,
+    },
+    "interventions.participant": {
+        "what": "Participant",
+        "head": "person_name",
+        "a": "post",
+        "b": "role",
+        **_NO_DATES,
+        **_PART,
+        "who": "council__name",
+        "who2": "organisation__name",
+    },
+    "interventions.phase": {
+        "what": "Phase",
+        "head": "name",
+        "a": "led_by",
+        "b": None,
+        "d1": "start_date",
+        "p1": "start_date_precision",
+        "d2": "end_date",
+        "p2": "end_date_precision",
+        **_PART,
+    },
+    "interventions.workstream": {
+        "what": "Workstream",
+        "head": "name",
+        "a": "lead",
+        "b": None,
+        **_NO_DATES,
+        **_PART,
+    },
+    "interventions.lesson": {
+        "what": "Lesson",
+        "head": "text",
+        "a": None,
+        "b": None,
+        **_NO_DATES,
+        **_PART,
+    },
+    "interventions.milestone": {
+        "what": "Milestone",
+        "head": "description",
+        "a": None,
+        "b": None,
+        "d1": "date",
+        "p1": "date_precision",
+        "d2": "end_date",
+        "p2": "end_date_precision",
+        **_PART,
+    },
+    "ratings.inspection": {
+        "what": "Inspection",
+        "head": "title",
+        "a": "overall_as_printed",
+        "b": "overall_grade",
+        "who": None,
+        **_NO_DATES,
+        "page": "slug",
+        "anchor": None,
+    },
+    "ratings.judgement": {
+        "what": "Judgement",
+        "head": "area",
+        "a": "grade_as_printed",
+        "b": "grade",
+        "who": None,
+        **_NO_DATES,
+        "page": "inspection__slug",
+        "anchor": "position",
+    },
+    "ratings.spendingline": {
+        "what": "Money",
+        "head": "line",
+        "a": "as_printed",
+        "b": "qualifier",
+        "who": "council__name",
+        **_NO_DATES,
+        "page": "council__slug",
+        "anchor": "ref",
+    },
+    "ratings.statistic": {
+        "what": "Statistic",
+        "head": "measure",
+        "a": "as_printed",
+        "b": "qualifier",
+        "who": "council__name",
+        **_NO_DATES,
+        "page": "council__slug",
+        "anchor": "ref",
+    },
+}
+
+PAGE_URLS = {
+    "interventions.intervention": ("interventions:intervention-detail", ""),
+    "interventions.participant": ("interventions:intervention-detail", "participant-"),
+    "interventions.phase": ("interventions:intervention-detail", "phase-"),
+    "interventions.workstream": ("interventions:intervention-detail", "workstream-"),
+    "interventions.lesson": ("interventions:intervention-detail", "lesson-"),
+    "interventions.milestone": ("interventions:intervention-detail", "milestone-"),
+    "ratings.inspection": ("ratings:inspection-detail", ""),
+    "ratings.judgement": ("ratings:inspection-detail", "judgement-"),
+    "ratings.spendingline": ("interventions:council-detail", "spending-"),
+    "ratings.statistic": ("interventions:council-detail", "statistic-"),
+}
+
+
+def fact_models() -> list[type[Model]]:
+    """Every installed model whose rows can belong to a disagreement, found by its field."""
+    found = []
+    for model in apps.get_models():
+        field_names = {f.name for f in model._meta.get_fields()}
+        if "discrepancy" not in field_names:
+            continue
+        if model._meta.get_field("discrepancy").related_model is not Discrepancy:
+            continue
+        if model._meta.label_lower in VERSION_COLUMNS:
+            found.append(model)
+    return found
+
+
+def _branch(model, ids):
+    spec = VERSION_COLUMNS[model._meta.label_lower]
+
+    def text(name):
+        path = spec.get(name)
+        return _text("") if path is None else Cast(F(path), CharField())
+
+    def date(name):
+        path = spec.get(name)
+        return Cast(Value(None), DateField()) if path is None else F(path)
+
+    who = text("who")
+    if spec.get("who2"):
+        who = Coalesce(Cast(F(spec["who"]), CharField()), Cast(F(spec["who2"]), CharField()))
+    return (
+        model.objects.filter(discrepancy_id__in=ids)
+        .order_by()
+        .values(
+            v_model=_text(model._meta.label_lower),
+            v_pk=F("pk"),
+            v_discrepancy=F("discrepancy_id"),
+            v_locator=F("locator"),
+            v_head=text("head"),
+            v_a=text("a"),
+            v_b=text("b"),
+            v_who=who,
+            v_d1=date("d1"),
+            v_p1=text("p1"),
+            v_d2=date("d2"),
+            v_p2=text("p2"),
+            v_page=text("page"),
+            v_anchor=text("anchor"),
+            s_pk=F("source_id"),
+            s_slug=F("source__slug"),
+            s_title=F("source__title"),
+            s_publisher=F("source__publisher"),
+            s_date=F("source__date"),
+            s_precision=F("source__date_precision"),
+            s_printed=F("source__date_as_printed"),
+            s_kind=F("source__kind"),
+            s_authors=F("source__authors"),
+        )
+    )
+
+
+def _as_date(value):
+    if value is None or isinstance(value, datetime.date):
+        return value
+    return datetime.date.fromisoformat(str(value)[:10])
+
+
+def _describe(row: dict) -> str:
+    model = row["v_model"]
+    head, a, b, who = (row[k] or "" for k in ("v_head", "v_a", "v_b", "v_who"))
+    start = format_partial_date(_as_date(row["v_d1"]), row["v_p1"] or "")
+    end = format_partial_date(_as_date(row["v_d2"]), row["v_p2"] or "")
+    dates = f"{start} to {end}" if start and end else start or (f"until {end}" if end else "")
+    if model == "interventions.intervention":
+        return f"{head}: {dates}" if dates else head
+    if model in ("interventions.phase", "interventions.milestone"):
+        text = f"{dates}: {head}" if dates else head
+        return f"{text} (led by {a})" if a else text
+    if model == "interventions.participant":
+        name = ", ".join(part for part in (head, a, who) if part)
+        return f"{name}: {ParticipantRole(b).label if b in ParticipantRole.values else b}"
+    if model in ("ratings.spendingline", "ratings.statistic"):
+        return f"{head}: {a}"  # the figure exactly as printed, "up to" and all
+    if model in ("ratings.inspection", "ratings.judgement"):
+        return f"{head}: {a or b or 'no grade given'}"
+    return f"{head} ({a})" if a else head
+
+
+def _source(row: dict) -> Source:
+    return Source(
+        pk=row["s_pk"],
+        slug=row["s_slug"],
+        title=row["s_title"],
+        publisher=row["s_publisher"],
+        date=_as_date(row["s_date"]),
+        date_precision=row["s_precision"],
+        date_as_printed=row["s_printed"],
+        kind=row["s_kind"],
+        authors=row["s_authors"],
+    )
+
+
+# Building ten querysets of expressions costs far more than running the query, so the SQL
+# is compiled once per process for each size of id list (rounded up to a power of two)
+# and run with the page's ids put in place of stand-ins.
+_STAND_IN = -(10**12)
+
+
+@functools.lru_cache(maxsize=64)
+def _versions_sql(size: int, public: bool, vendor: str) -> tuple[str, tuple, dict[int, int]]:
+    stand_ins = [_STAND_IN - i for i in range(size)]
+    branches = []
+    for model in fact_models():
+        branch = _branch(model, stand_ins)
+        if public and hasattr(branch, "published"):
+            branch = branch.published()
+        branches.append(branch)
+    query = branches[0].union(*branches[1:], all=True)
+    sql, params = query.query.sql_with_params()
+    slots = {index: _STAND_IN - value for index, value in enumerate(params) if value in stand_ins}
+    return sql, tuple(params), slots
+
+
+def _version_rows(ids: list[int], public: bool) -> list[dict]:
+    size = 1 << (len(ids) - 1).bit_length()
+    padded = ids + [ids[-1]] * (size - len(ids))  # repeats change nothing in an IN list
+    sql, params, slots = _versions_sql(size, public, connection.vendor)
+    params = list(params)
+    for index, position in slots.items():
+        params[index] = padded[position]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        names = [column[0] for column in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def disagreements(discrepancies, *, public: bool = True) -> list[Disagreement]:
+    """Every version of each disagreement the page's facts belong to, with its own source.
+
+    Versions may live on other pages; with `public`, only versions the public may see.
+    One UNION query over the fact models; none when the page has no disagreement.
+    """
+    unique = {d.pk: d for d in discrepancies if d is not None}
+    if not unique:
+        return []
+    rows = _version_rows(sorted(unique), public)
+    order = {label: i for i, label in enumerate(VERSION_COLUMNS)}
+    rows.sort(key=lambda r: (r["v_discrepancy"], order[r["v_model"]], r["v_pk"]))
+    sources: dict[int, Source] = {}
+    result = []
+    for discrepancy_id, group in groupby(rows, key=lambda r: r["v_discrepancy"]):
+        versions = []
+        for row in group:
+            name, prefix = PAGE_URLS[row["v_model"]]
+            url = reverse(name, kwargs={"slug": row["v_page"]})
+            if prefix:
+                url += f"#{prefix}{row['v_anchor']}"
+            source = sources.setdefault(row["s_pk"], _source(row))
+            versions.append(
+                Version(
+                    model=row["v_model"],
+                    pk=row["v_pk"],
+                    what=VERSION_COLUMNS[row["v_model"]]["what"],
+                    text=_describe(row),
+                    source=source,
+                    locator=row["v_locator"],
+                    url=url,
+                )
+            )
+        result.append(Disagreement(discrepancy=unique[discrepancy_id], versions=versions))
+    result.sort(key=lambda d: d.discrepancy.title)
+    return result

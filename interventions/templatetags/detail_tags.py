@@ -1,0 +1,93 @@
+"""Tags for detail pages: numbered footnotes, "Sources differ" flags, dates and money."""
+
+from decimal import Decimal
+
+from django import template
+from django.utils.html import format_html
+
+from ..models import format_partial_date
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def cite(context, fact):
+    """A numbered footnote marker for a fact, linked to its note at the end of the page.
+
+    The page's Footnotes must be in the context as `footnotes` (pass it to partials).
+    """
+    note, ref_id = context["footnotes"].cite(fact)
+    return format_html(
+        '<sup class="fn"><a href="#{}" id="{}">'
+        '<span class="visually-hidden">Note </span>{}</a></sup>',
+        note.anchor,
+        ref_id,
+        note.number,
+    )
+
+
+@register.simple_tag
+def differ(fact):
+    """A visible flag, linked to the versions, when the fact belongs to a disagreement."""
+    discrepancy = getattr(fact, "discrepancy", None)
+    if discrepancy is None:
+        return ""
+    return format_html(
+        '<a class="differ" href="#differ-{}">'
+        'Sources differ<span class="visually-hidden">: {}</span></a>',
+        discrepancy.slug,
+        discrepancy.title,
+    )
+
+
+@register.simple_tag
+def partial_date(value, precision):
+    return format_partial_date(value, precision)
+
+
+@register.simple_tag
+def date_range(start, start_precision, end, end_precision):
+    first = format_partial_date(start, start_precision)
+    last = format_partial_date(end, end_precision)
+    if first and last:
+        return first if first == last else f"{first} to {last}"
+    if first:
+        return f"from {first}"
+    if last:
+        return f"until {last}"
+    return ""
+
+
+@register.filter
+def gbp(amount):
+    """£3,600,000 or £1,234.50: exact, never rounded."""
+    if amount is None or amount == "":
+        return ""
+    amount = Decimal(amount)
+    if amount == amount.to_integral_value():
+        return f"£{amount:,.0f}"
+    return f"£{amount:,.2f}"
+
+
+@register.filter
+def number(value):
+    """A Decimal without trailing zeros: 38000, 22, 3.5."""
+    if value is None or value == "":
+        return ""
+    value = Decimal(value)
+    if value == value.to_integral_value():
+        return f"{value:,.0f}"
+    return f"{value.normalize():,f}"
+
+
+@register.simple_tag
+def payment(line):
+    """ "Paid by X to Y", or as much of it as the report says."""
+    payer, payee = line.payer, line.payee
+    if payer and payee:
+        return f"Paid by {payer} to {payee}"
+    if payer:
+        return f"Paid by {payer}"
+    if payee:
+        return f"Paid to {payee}"
+    return ""

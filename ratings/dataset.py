@@ -1,0 +1,125 @@
+"""The open data set: every published row, as natural-key JSON and one CSV per table, zipped."""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import hashlib
+import io
+import json
+import zipfile
+from pathlib import Path
+
+from django.apps import apps
+from django.conf import settings
+from django.core import serializers
+
+# Dependency order: a row's references always come before it.
+MODELS = [
+    "interventions.Source",
+    "interventions.Council",
+    "interventions.Organisation",
+    "interventions.ServiceArea",
+    "interventions.Discrepancy",
+    "interventions.Intervention",
+    "interventions.Participant",
+    "interventions.Phase",
+    "interventions.Workstream",
+    "interventions.Lesson",
+    "interventions.Milestone",
+    "interventions.InterventionLink",
+    "ratings.Inspection",
+    "ratings.Judgement",
+    "ratings.SpendingLine",
+    "ratings.Statistic",
+]
+
+
+def export_dir() -> Path:
+    return Path(getattr(settings, "DATA_EXPORT_DIR", Path(settings.BASE_DIR) / "var" / "exports"))
+
+
+def published(model):
+    manager = model._default_manager
+    return manager.published() if hasattr(manager, "published") else manager.all()
+
+
+def natural(value):
+    if hasattr(value, "natural_key"):
+        key = value.natural_key()
+        return "/".join(str(part) for part in key)
+    return "" if value is None else value
+
+
+def table_csv(model) -> str:
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([f.name for f in fields])
+    related = [f.name for f in fields if f.is_relation]
+    for obj in published(model).select_related(*related).order_by("pk").iterator(chunk_size=2000):
+        writer.writerow(
+            [
+                natural(getattr(obj, f.name)) if f.is_relation else getattr(obj, f.attname)
+                for f in fields
+            ]
+        )
+    return out.getvalue()
+
+
+def dataset_json() -> str:
+    rows = []
+    for label in MODELS:
+        model = apps.get_model(label)
+        rows.extend(
+            json.loads(
+                serializers.serialize(
+                    "json",
+                    published(model).order_by("pk"),
+                    use_natural_foreign_keys=True,
+                    use_natural_primary_keys=True,
+                )
+            )
+        )
+    return json.dumps(rows, ensure_ascii=False, indent=1, sort_keys=True)
+
+
+def build(today: datetime.date | None = None) -> Path:
+    """Write the export and return its path. The version is the date plus a content hash."""
+    today = today or datetime.date.today()  # noqa: DTZ011
+    data = dataset_json()
+    digest = hashlib.sha256(data.encode("utf-8")).hexdigest()[:10]
+    version = f"{today.isoformat()}-{digest}"
+    folder = export_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"casebook-data-{version}.zip"
+    counts = {}
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("casebook.json", data)
+        for label in MODELS:
+            model = apps.get_model(label)
+            name = f"{model._meta.app_label}_{model._meta.model_name}.csv"
+            archive.writestr(name, "\ufeff" + table_csv(model))
+            counts[label] = published(model).count()
+        archive.writestr(
+            "metadata.json",
+            json.dumps(
+                {
+                    "title": "Casebook open data",
+                    "version": version,
+                    "date": today.isoformat(),
+                    "rows": counts,
+                    "licence": "Facts from public reports; see each row's source and locator.",
+                },
+                indent=1,
+            ),
+        )
+    return path
+
+
+def latest() -> Path | None:
+    folder = export_dir()
+    if not folder.is_dir():
+        return None
+    files = sorted(folder.glob("casebook-data-*.zip"), key=lambda p: p.stat().st_mtime)
+    return files[-1] if files else None
