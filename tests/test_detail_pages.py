@@ -17,7 +17,7 @@ from django.test.utils import CaptureQueriesContext
 from interventions import models as im
 from interventions.charts import inspection_chart, money_label, nice_step
 from interventions.citations import bibtex_escape, script_json
-from interventions.views.details import timing
+from interventions.views.details.intervention import timing
 from ratings import models as rm
 
 from . import factories as f
@@ -309,7 +309,7 @@ def test_council_statistics_sit_beside_their_comparator_and_their_group(client):
 
 
 def test_a_long_council_list_is_cut_short_with_a_link_to_the_full_list(client, monkeypatch):
-    monkeypatch.setattr("interventions.views.details.TABLE_LIMIT", 3)
+    monkeypatch.setattr("interventions.views.details.base.TABLE_LIMIT", 3)
     council = f.CouncilFactory(slug="longshire")
     for year in range(2001, 2006):
         f.SpendingLineFactory(council=council, year=year, amount_gbp=Decimal(year * 1000))

@@ -5,13 +5,8 @@ from itertools import groupby
 from django.db.models import F, Prefetch
 
 from interventions.footnotes import disagreements
-from interventions.views.details import (
-    DetailPage,
-    capped,
-    inspection_json,
-    partial_date_json,
-    shown,
-)
+from interventions.views.details.base import DetailPage, capped, shown
+from interventions.views.details.serialise import inspection_json, partial_date_json
 
 from ..models import Inspection, Judgement
 

@@ -1,0 +1,200 @@
+"""Shared machinery of the detail pages: formats, citations, footnotes, caps."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.http import HttpResponse, JsonResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.views.generic import DetailView
+
+from ...citations import Citation
+from ...footnotes import Footnotes
+from ...models import (
+    Source,
+)
+
+FORMATS = ("html", "json", "bibtex", "ris")
+CITATION_FORMATS = ("bibtex", "ris")
+
+# A page lists at most this many rows in one table (and says so, with a link to the full
+# list): a council can have thousands of spending lines, and a page must stay small and fast.
+TABLE_LIMIT = 100
+# Inspections shown on a case study: those within this many years of it, and undated ones.
+INSPECTION_WINDOW = 10
+
+
+def shown(queryset, public: bool):
+    """Only what the public may see, unless staff are previewing drafts."""
+    if public and hasattr(queryset, "published"):
+        return queryset.published()
+    return queryset
+
+
+def capped(queryset, limit: int | None = None) -> tuple[list, bool]:
+    """The first `limit` rows (TABLE_LIMIT), and whether there are more: one query, no count."""
+    limit = limit or TABLE_LIMIT
+    rows = list(queryset[: limit + 1])
+    return rows[:limit], len(rows) > limit
+
+
+def related_model(model, name: str):
+    """The model at the end of a reverse relation, e.g. Council → "inspections"."""
+    return model._meta.get_field(name).related_model
+
+
+# Shared by every detail page -----------------------------------------------------------
+
+
+class DetailPage(DetailView):
+    """A detail page that also answers ?format=json|bibtex|ris, and 400 for any other."""
+
+    kind = ""  # how a citation describes the page: "Case study", "Council" …
+
+    def get(self, request, *args, **kwargs):
+        fmt = (request.GET.get("format") or "html").strip().lower()
+        if fmt not in FORMATS:
+            return HttpResponse(
+                f'Unknown format "{request.GET.get("format")}". '
+                f"Use one of: {', '.join(FORMATS)}.\n",
+                status=400,
+                content_type="text/plain; charset=utf-8",
+            )
+        self.format = fmt
+        user = getattr(request, "user", None)
+        self.public = not (user is not None and user.is_authenticated and user.is_staff)
+        self.object = self.get_object()
+        if fmt in CITATION_FORMATS:
+            return self.citation(sources=[]).response(fmt)
+        parts = self.parts()
+        if fmt == "json":
+            return JsonResponse(
+                self.as_json(parts), json_dumps_params={"ensure_ascii": False, "indent": 1}
+            )
+        context = self.get_context_data(object=self.object, **parts)
+        context["citation"] = self.citation(sources=self.cited_sources(parts))
+        context["canonical_url"] = context["citation"].url
+        context["footnotes"] = Footnotes()
+        context["draft"] = not getattr(self.object, "published", True)
+        return self.render_to_response(context)
+
+    def get_queryset(self):
+        if getattr(self, "format", "html") in CITATION_FORMATS:
+            queryset = self.citation_queryset()
+        else:
+            queryset = self.detail_queryset()
+        return shown(queryset, getattr(self, "public", True))
+
+    def shown(self, queryset):
+        return shown(queryset, self.public)
+
+    def list_url(self, name: str, **params) -> str:
+        return self.absolute(f"{reverse(name)}?{urlencode(params)}")
+
+    def citation_queryset(self):
+        """Enough for a BibTeX or RIS answer: the object alone."""
+        return self.model._default_manager.all()
+
+    def detail_queryset(self):
+        raise NotImplementedError
+
+    def parts(self) -> dict:
+        """Everything the page shows besides the object, as lists already fetched."""
+        return {}
+
+    def title(self) -> str:
+        return str(self.object)
+
+    def description(self) -> str:
+        return ""
+
+    def citation(self, sources) -> Citation:
+        return Citation(
+            title=self.title(),
+            url=self.absolute(self.object.get_absolute_url()),
+            site_url=self.absolute("/"),
+            kind=self.kind,
+            key=f"{self.object._meta.model_name}-{self.object.slug}",
+            description=self.description(),
+            sources=sources,
+            source_url=lambda source: self.absolute(source.get_absolute_url()),
+            changed=self.last_changed(),
+        )
+
+    def last_changed(self) -> datetime.date | None:
+        """When the record itself last changed, from its history (one query)."""
+        history = getattr(self.object, "history", None)
+        if history is None:
+            return None
+        latest = history.order_by("-history_date").values_list("history_date", flat=True).first()
+        return timezone.localdate(latest) if latest else None
+
+    def cited_sources(self, parts) -> list[Source]:
+        """Every report the page's facts cite, once each, in order of first appearance."""
+        seen: dict[int, Source] = {}
+        for fact in self.facts(parts):
+            source = fact.source
+            seen.setdefault(source.pk, source)
+        return list(seen.values())
+
+    def facts(self, parts):
+        return [self.object]
+
+    # JSON helpers --------------------------------------------------------------------
+
+    def absolute(self, path: str) -> str:
+        return self.request.build_absolute_uri(path)
+
+    def cited(self, fact) -> dict:
+        """Where a fact comes from, and whether sources differ on it."""
+        discrepancy = getattr(fact, "discrepancy", None)
+        return {
+            "source": {
+                "slug": fact.source.slug,
+                "title": fact.source.title,
+                "url": self.absolute(fact.source.get_absolute_url()),
+            },
+            "locator": fact.locator,
+            "sources_differ": discrepancy.slug if discrepancy else None,
+        }
+
+    def body(self, obj) -> dict | None:
+        if obj is None:
+            return None
+        data = {"name": str(obj), "slug": obj.slug}
+        if hasattr(obj, "get_absolute_url"):
+            data["url"] = self.absolute(obj.get_absolute_url())
+        return data
+
+    def citation_json(self) -> dict:
+        url = self.absolute(self.object.get_absolute_url())
+        return {"bibtex": f"{url}?format=bibtex", "ris": f"{url}?format=ris"}
+
+    def disagreements_json(self, items) -> list[dict]:
+        return [
+            {
+                "slug": item.discrepancy.slug,
+                "title": item.discrepancy.title,
+                "note": item.discrepancy.note,
+                "versions": [
+                    {
+                        "what": version.what,
+                        "says": version.text,
+                        "url": self.absolute(version.url),
+                        "source": {
+                            "slug": version.source.slug,
+                            "title": version.source.title,
+                            "url": self.absolute(version.source.get_absolute_url()),
+                        },
+                        "locator": version.locator,
+                    }
+                    for version in item.versions
+                ],
+            }
+            for item in items
+        ]
+
+    def as_json(self, parts) -> dict:
+        raise NotImplementedError

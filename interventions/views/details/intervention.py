@@ -1,0 +1,283 @@
+"""The case-study page."""
+
+from __future__ import annotations
+
+from itertools import chain
+
+from django.db.models import Prefetch, Q
+
+from ...footnotes import disagreements
+from ...models import (
+    Intervention,
+    InterventionLink,
+)
+from .base import INSPECTION_WINDOW, DetailPage, capped, related_model, shown
+from .serialise import (
+    LESSON_GROUPS,
+    LINK_INVERSE,
+    inspection_json,
+    inspection_rows,
+    partial_date_json,
+    spending_json,
+    spending_rows,
+    statistic_json,
+)
+
+
+def intervention_for_detail(public: bool = True):
+    """The case study and all its parts: one query per kind of part, whatever their number."""
+    cited = ("source", "discrepancy")
+    link_end = ("source", "to_intervention__subject_council", "from_intervention__subject_council")
+
+    def part(name, *related):
+        model = related_model(Intervention, name)
+        return Prefetch(name, shown(model.objects.select_related(*related, *cited), public))
+
+    links = InterventionLink.objects.select_related(*link_end)
+    return Intervention.objects.select_related("subject_council", *cited).prefetch_related(
+        "service_areas",
+        part("participants", "council", "organisation"),
+        part("phases"),
+        part("workstreams"),
+        part("lessons"),
+        part("milestones"),
+        Prefetch(
+            "spending_lines",
+            shown(spending_rows(related_model(Intervention, "spending_lines").objects), public),
+        ),
+        Prefetch(
+            "statistics",
+            shown(
+                related_model(Intervention, "statistics")
+                .objects.select_related("council", *cited)
+                .order_by("measure", "year"),
+                public,
+            ),
+        ),
+        Prefetch("links_from", shown(links, public)),
+        Prefetch("links_to", shown(links, public)),
+    )
+
+
+def inspections_around(intervention: Intervention, public: bool):
+    """The subject council's inspections near the intervention's years, and undated ones."""
+    queryset = intervention.subject_council.inspections.all()
+    if intervention.start_date:
+        first = intervention.start_date.year - INSPECTION_WINDOW
+        last = (intervention.end_date or intervention.start_date).year + INSPECTION_WINDOW
+        if intervention.end_date is None:
+            last = 9999  # still running: every later inspection counts
+        queryset = queryset.filter(Q(year__isnull=True) | Q(year__range=(first, last)))
+    judgements = related_model(queryset.model, "judgements").objects.select_related(
+        "source", "discrepancy"
+    )
+    queryset = inspection_rows(queryset).prefetch_related(
+        Prefetch("judgements", shown(judgements.order_by("position"), public))
+    )
+    return capped(shown(queryset, public))
+
+
+def timing(year: int | None, intervention: Intervention) -> tuple[str, str]:
+    """Where a year stands against the intervention: ("before", "2 years before it began")."""
+    start, end = intervention.start_date, intervention.end_date
+    if year is None:
+        return "unknown", "Year not stated"
+    if start is None:
+        return "unknown", "Intervention not dated"
+
+    def years(n: int) -> str:
+        return f"{n} year{'' if n == 1 else 's'}"
+
+    if year < start.year:
+        return "before", f"Before: {years(start.year - year)} before it began"
+    if end is not None and year > end.year:
+        return "after", f"After: {years(year - end.year)} after it ended"
+    return "during", f"During: year {year - start.year + 1}"
+
+
+class InterventionDetail(DetailPage):
+    model = Intervention
+    template_name = "interventions/intervention_detail.html"
+    kind = "Case study"
+
+    def detail_queryset(self):
+        return intervention_for_detail(self.public)
+
+    def title(self):
+        return self.object.title
+
+    def description(self):
+        return self.object.summary
+
+    def parts(self):
+        intervention = self.object
+        lessons = list(intervention.lessons.all())
+        inspections, inspection_more = inspections_around(intervention, self.public)
+        for inspection in inspections:
+            inspection.timing, inspection.timing_label = timing(inspection.year, intervention)
+        related = [
+            (link.get_kind_display(), link.to_intervention, link)
+            for link in intervention.links_from.all()
+        ] + [
+            (LINK_INVERSE.get(link.kind, link.get_kind_display()), link.from_intervention, link)
+            for link in intervention.links_to.all()
+        ]
+        parts = {
+            "service_areas": list(intervention.service_areas.all()),
+            "participants": list(intervention.participants.all()),
+            "phases": list(intervention.phases.all()),
+            "milestones": list(intervention.milestones.all()),
+            "workstreams": list(intervention.workstreams.all()),
+            "lesson_groups": [
+                (kind, heading, [lesson for lesson in lessons if lesson.kind == kind])
+                for kind, heading in LESSON_GROUPS
+            ],
+            "lessons": lessons,
+            "spending_lines": list(intervention.spending_lines.all()),
+            "statistics": list(intervention.statistics.all()),
+            "inspections": inspections,
+            "inspection_more": inspection_more,
+            "inspection_list_url": self.list_url(
+                "ratings:judgement-list", council=intervention.subject_council.slug
+            ),
+            "related": related,
+        }
+        parts["disagreements"] = disagreements(
+            (fact.discrepancy for fact in self.facts(parts) if hasattr(fact, "discrepancy")),
+            public=self.public,
+        )
+        return parts
+
+    def facts(self, parts):
+        return chain(
+            [self.object],
+            parts["participants"],
+            parts["phases"],
+            parts["milestones"],
+            parts["workstreams"],
+            parts["lessons"],
+            parts["spending_lines"],
+            parts["statistics"],
+            parts["inspections"],
+            (j for inspection in parts["inspections"] for j in inspection.judgements.all()),
+            (link for _, _, link in parts["related"]),
+            (v for d in parts.get("disagreements", []) for v in d.versions),
+        )
+
+    def as_json(self, parts):
+        i = self.object
+        return {
+            "url": self.absolute(i.get_absolute_url()),
+            "slug": i.slug,
+            "title": i.title,
+            "subject_council": self.body(i.subject_council),
+            "kind": i.kind,
+            "kind_label": i.get_kind_display(),
+            "status": i.status,
+            "status_label": i.get_status_display(),
+            "mentioned_in_passing": i.mentioned_only,
+            "service_areas": [area.name for area in parts["service_areas"]],
+            "start": partial_date_json(i.start_date, i.start_date_precision),
+            "end": partial_date_json(i.end_date, i.end_date_precision),
+            "summary": i.summary,
+            "trigger": i.trigger,
+            "target": i.target,
+            "outcome": i.outcome,
+            "target_met": i.target_met or None,
+            "target_met_label": i.get_target_met_display() if i.target_met else None,
+            **self.cited(i),
+            "participants": [
+                {
+                    "position": p.position,
+                    "council": self.body(p.council),
+                    "organisation": self.body(p.organisation),
+                    "person": p.person_name,
+                    "post": p.post,
+                    "role": p.role,
+                    "role_label": p.get_role_display(),
+                    "description": p.description,
+                    **self.cited(p),
+                }
+                for p in parts["participants"]
+            ],
+            "phases": [
+                {
+                    "position": p.position,
+                    "name": p.name,
+                    "start": partial_date_json(p.start_date, p.start_date_precision),
+                    "end": partial_date_json(p.end_date, p.end_date_precision),
+                    "led_by": p.led_by,
+                    "description": p.description,
+                    **self.cited(p),
+                }
+                for p in parts["phases"]
+            ],
+            "milestones": [
+                {
+                    "position": m.position,
+                    "date": partial_date_json(m.date, m.date_precision),
+                    "end_date": partial_date_json(m.end_date, m.end_date_precision),
+                    "description": m.description,
+                    **self.cited(m),
+                }
+                for m in parts["milestones"]
+            ],
+            "workstreams": [
+                {
+                    "position": w.position,
+                    "name": w.name,
+                    "objective": w.objective,
+                    "lead": w.lead,
+                    **self.cited(w),
+                }
+                for w in parts["workstreams"]
+            ],
+            "lessons": [
+                {
+                    "position": lesson.position,
+                    "kind": lesson.kind,
+                    "kind_label": lesson.get_kind_display(),
+                    "text": lesson.text,
+                    **self.cited(lesson),
+                }
+                for lesson in parts["lessons"]
+            ],
+            "spending_lines": [spending_json(self, line) for line in parts["spending_lines"]],
+            "statistics": [statistic_json(self, s) for s in parts["statistics"]],
+            "subject_council_inspections_truncated": parts["inspection_more"],
+            "subject_council_inspections": [
+                inspection_json(
+                    self,
+                    inspection,
+                    timing=inspection.timing,
+                    timing_label=inspection.timing_label,
+                    judgements=[
+                        {
+                            "position": j.position,
+                            "section": j.section,
+                            "area": j.area,
+                            "grade": j.grade,
+                            "grade_as_printed": j.grade_as_printed,
+                            **self.cited(j),
+                        }
+                        for j in inspection.judgements.all()
+                    ],
+                )
+                for inspection in parts["inspections"]
+            ],
+            "related_interventions": [
+                {
+                    "relation": label,
+                    "intervention": self.body(other),
+                    "mentioned_in_passing": other.mentioned_only,
+                    "note": link.note,
+                    **self.cited(link),
+                }
+                for label, other, link in parts["related"]
+            ],
+            "sources_differ": self.disagreements_json(parts["disagreements"]),
+            "citation": self.citation_json(),
+        }
+
+
+# A council ------------------------------------------------------------------------------

@@ -1,0 +1,150 @@
+"""JSON shapes and table rows shared by the detail pages."""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from decimal import Decimal
+
+from django.db.models import Count, F
+
+from ...models import (
+    LessonKind,
+    LinkKind,
+    format_partial_date,
+)
+
+
+def partial_date_json(value: datetime.date | None, precision: str) -> dict | None:
+    if value is None:
+        return None
+    return {
+        "date": value.isoformat(),
+        "precision": precision,
+        "display": format_partial_date(value, precision),
+    }
+
+
+def money(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)
+
+
+def inspection_rows(inspections):
+    """Inspections with the number of their judgements, oldest first, undated last."""
+    return (
+        inspections.select_related("inspectorate", "source", "discrepancy")
+        .annotate(judgement_count=Count("judgements"))
+        .order_by(F("year").asc(nulls_last=True), F("start_date").asc(nulls_last=True), "slug")
+    )
+
+
+def grade_scales(inspection_model, council) -> dict[str, list[tuple[int, str]]]:
+    """Each framework's grade scale, read from the grades inspections carry: one query.
+
+    Only the frameworks the council was inspected under; every council's grades count.
+    """
+    frameworks = council.inspections.values("framework")
+    rows = (
+        inspection_model.objects.filter(framework__in=frameworks)
+        .exclude(overall_score=None)
+        .order_by()
+        .values_list("framework", "overall_score", "overall_grade")
+        .distinct()
+    )
+    scales: dict[str, dict[int, str]] = defaultdict(dict)
+    for framework, score, grade in rows:
+        scales[framework].setdefault(score, grade)
+    return {framework: sorted(scale.items()) for framework, scale in scales.items()}
+
+
+def spending_rows(lines):
+    """Money figures by year (undated last), then in the order they were recorded."""
+    return lines.order_by(F("year").asc(nulls_last=True), "pk").select_related(
+        "source",
+        "discrepancy",
+        "council",
+        "intervention",
+        "payer_council",
+        "payer_organisation",
+        "payee_council",
+        "payee_organisation",
+    )
+
+
+def inspection_json(view, inspection, **extra) -> dict:
+    return {
+        "url": view.absolute(inspection.get_absolute_url()),
+        "slug": inspection.slug,
+        "title": inspection.title,
+        "framework": inspection.framework,
+        "framework_label": inspection.get_framework_display(),
+        "inspectorate": view.body(inspection.inspectorate),
+        "service": inspection.service,
+        "period": inspection.period,
+        "year": inspection.year,
+        "overall_grade": inspection.overall_grade,
+        "overall_score": inspection.overall_score,
+        "overall_as_printed": inspection.overall_as_printed,
+        **extra,
+        **view.cited(inspection),
+    }
+
+
+def spending_json(view, line) -> dict:
+    return {
+        "url": view.absolute(line.get_absolute_url()),
+        "ref": line.ref,
+        "council": view.body(line.council),
+        "intervention": view.body(line.intervention),
+        "line": line.line,
+        "kind": line.kind,
+        "kind_label": line.get_kind_display(),
+        "period": line.period,
+        "year": line.year,
+        "amount_gbp": money(line.amount_gbp),
+        "qualifier": line.qualifier,
+        "as_printed": line.as_printed,
+        "payer": view.body(line.payer),
+        "payee": view.body(line.payee),
+        "note": line.note,
+        **view.cited(line),
+    }
+
+
+def statistic_json(view, statistic) -> dict:
+    return {
+        "url": view.absolute(statistic.get_absolute_url()),
+        "ref": statistic.ref,
+        "council": view.body(statistic.council),
+        "measure": statistic.measure,
+        "period": statistic.period,
+        "year": statistic.year,
+        "value": money(statistic.value),
+        "unit": statistic.unit,
+        "qualifier": statistic.qualifier,
+        "as_printed": statistic.as_printed,
+        "comparator_group": statistic.comparator_group,
+        "comparator_label": statistic.comparator_label,
+        "comparator_value": money(statistic.comparator_value),
+        "comparator_as_printed": statistic.comparator_as_printed,
+        "note": statistic.note,
+        **view.cited(statistic),
+    }
+
+
+# The case study ------------------------------------------------------------------------
+
+# How a link reads from the other end: "A followed by B" is "B follows A".
+LINK_INVERSE = {
+    LinkKind.MODEL_FOR: "Took as a model",
+    LinkKind.COMPARED_WITH: "Compared with",
+    LinkKind.ALTERNATIVE_TO: "Alternative to",
+    LinkKind.FOLLOWED_BY: "Came after",
+    LinkKind.PART_OF: "Includes",
+}
+
+LESSON_GROUPS = [
+    (LessonKind.ACHIEVEMENT, "Achievements"),
+    (LessonKind.CHALLENGE, "Challenges"),
+    (LessonKind.LESSON, "Lessons learned"),
+]

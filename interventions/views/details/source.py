@@ -1,0 +1,179 @@
+"""The source page: a report and every fact in Casebook that cites it."""
+
+from __future__ import annotations
+
+from ...models import (
+    Source,
+)
+from .base import TABLE_LIMIT, DetailPage
+from .serialise import partial_date_json
+
+FACTS_PER_KIND = TABLE_LIMIT
+
+# Kinds of fact a source supports, in the order the page lists them: the reverse relation
+# from Source, a heading, what to fetch with each row, and how to describe a row.
+SOURCE_FACT_KINDS = [
+    ("interventions_intervention_facts", "Interventions", ("subject_council", "discrepancy")),
+    (
+        "interventions_participant_facts",
+        "Participants",
+        ("intervention", "council", "organisation", "discrepancy"),
+    ),
+    ("interventions_phase_facts", "Phases", ("intervention", "discrepancy")),
+    ("interventions_workstream_facts", "Workstreams", ("intervention", "discrepancy")),
+    ("interventions_lesson_facts", "Lessons", ("intervention", "discrepancy")),
+    ("interventions_milestone_facts", "Milestones", ("intervention", "discrepancy")),
+    ("ratings_inspection_facts", "Inspections", ("council", "discrepancy")),
+    ("ratings_judgement_facts", "Judgements", ("inspection", "discrepancy")),
+    ("ratings_spendingline_facts", "Spending lines", ("council", "intervention", "discrepancy")),
+    ("ratings_statistic_facts", "Statistics", ("council", "discrepancy")),
+    (
+        "interventions_interventionlink_facts",
+        "Related interventions",
+        ("from_intervention", "to_intervention"),
+    ),
+    ("interventions_council_facts", "Councils", ()),
+    ("interventions_organisation_facts", "Organisations", ("council",)),
+]
+
+
+def describe_fact(fact) -> tuple[str, str]:
+    """What a fact says, briefly, and the name of the record it belongs to."""
+    name = fact._meta.model_name
+    if name == "intervention":
+        return fact.title, fact.subject_council.name
+    if name in ("phase", "workstream"):
+        return fact.name, fact.intervention.title
+    if name == "participant":
+        who = ", ".join(str(p) for p in (fact.person_name, fact.post) if p)
+        body = fact.council or fact.organisation
+        who = ", ".join(part for part in (who, str(body) if body else "") if part)
+        return f"{who}: {fact.get_role_display()}", fact.intervention.title
+    if name == "lesson":
+        return f"{fact.get_kind_display()}: {fact.text}", fact.intervention.title
+    if name == "milestone":
+        return f"{fact.date_display or 'Undated'}: {fact.description}", fact.intervention.title
+    if name == "inspection":
+        grade = fact.overall_as_printed or fact.overall_grade or "no overall grade"
+        return f"{fact.title}: {grade}", fact.council.name
+    if name == "judgement":
+        grade = fact.grade_as_printed or fact.grade or "no grade"
+        area = f"{fact.section}: {fact.area}" if fact.section else fact.area
+        return f"{area}: {grade}", fact.inspection.title
+    if name == "spendingline":
+        figure = fact.as_printed
+        period = f" ({fact.period})" if fact.period else ""
+        return f"{fact.line}{period}: {figure}", fact.council.name
+    if name == "statistic":
+        period = f" ({fact.period})" if fact.period else ""
+        return f"{fact.measure}{period}: {fact.as_printed}", fact.council.name
+    if name == "interventionlink":
+        return (
+            f"{fact.from_intervention.title} — {fact.get_kind_display().lower()} — "
+            f"{fact.to_intervention.title}",
+            "",
+        )
+    if name == "council":
+        return fact.name, ""
+    return str(fact), str(fact.council) if getattr(fact, "council", None) else ""
+
+
+def fact_url(fact) -> str:
+    if fact._meta.model_name == "interventionlink":
+        return fact.from_intervention.get_absolute_url()
+    if hasattr(fact, "get_absolute_url"):
+        return fact.get_absolute_url()
+    return ""
+
+
+def differ_url(fact, url: str) -> str:
+    """Where the page that shows a fact lists the versions of its disagreement."""
+    discrepancy = getattr(fact, "discrepancy", None)
+    if discrepancy is None or not url:
+        return ""
+    return f"{url.split('#')[0]}#differ-{discrepancy.slug}"
+
+
+class SourceDetail(DetailPage):
+    model = Source
+    template_name = "interventions/source_detail.html"
+    kind = "Source"
+
+    def detail_queryset(self):
+        return Source.objects.all()
+
+    def title(self):
+        return self.object.title
+
+    def description(self):
+        return self.object.summary
+
+    def parts(self):
+        source = self.object
+        groups = []
+        for accessor, heading, related in SOURCE_FACT_KINDS:
+            manager = getattr(source, accessor)
+            # One query per kind; one row beyond the cap tells us there are more.
+            rows = list(self.shown(manager.select_related(*related))[: FACTS_PER_KIND + 1])
+            groups.append(
+                {
+                    "key": accessor.split("_")[1],
+                    "heading": heading,
+                    "facts": [
+                        {
+                            "fact": fact,
+                            "text": text,
+                            "record": record,
+                            "url": url,
+                            "differ_url": differ_url(fact, url),
+                        }
+                        for fact in rows[:FACTS_PER_KIND]
+                        for text, record in [describe_fact(fact)]
+                        for url in [fact_url(fact)]
+                    ],
+                    "more": len(rows) > FACTS_PER_KIND,
+                }
+            )
+        return {"fact_groups": groups, "fact_total": sum(len(g["facts"]) for g in groups)}
+
+    def cited_sources(self, parts):
+        return [self.object]
+
+    def as_json(self, parts):
+        s = self.object
+        return {
+            "url": self.absolute(s.get_absolute_url()),
+            "slug": s.slug,
+            "title": s.title,
+            "kind": s.kind,
+            "kind_label": s.get_kind_display(),
+            "publisher": s.publisher,
+            "authors": s.author_list,
+            "date": partial_date_json(s.date, s.date_precision),
+            "date_as_printed": s.date_as_printed,
+            "web_address": s.url or None,
+            "summary": s.summary,
+            "notes": s.notes,
+            "facts": {
+                group["key"]: {
+                    "heading": group["heading"],
+                    "truncated_at": FACTS_PER_KIND if group["more"] else None,
+                    "items": [
+                        {
+                            "says": item["text"],
+                            "record": item["record"],
+                            "url": self.absolute(item["url"]) if item["url"] else None,
+                            "locator": item["fact"].locator,
+                            "sources_differ": (
+                                item["fact"].discrepancy.slug
+                                if getattr(item["fact"], "discrepancy", None)
+                                else None
+                            ),
+                        }
+                        for item in group["facts"]
+                    ],
+                }
+                for group in parts["fact_groups"]
+            },
+            "citation": self.citation_json(),
+        }
