@@ -41,6 +41,13 @@ class Citation:
     source_url: Callable[[Source], str] | None = None  # absolute URL of a source's page
     accessed: datetime.date = field(default_factory=timezone.localdate)
     changed: datetime.date | None = None  # when the record last changed, from its history
+    version_url: str = ""  # the stable address of the version on screen, if it has history
+    version_label: str = ""  # "version 3 of 14 January 2008"
+
+    @property
+    def cited_url(self) -> str:
+        """What a citation points at: the version on screen, so a later edit cannot change it."""
+        return self.version_url or self.url
 
     @property
     def online_date(self) -> datetime.date:
@@ -63,7 +70,11 @@ class Citation:
 
     @property
     def text(self) -> str:
-        return f"“{self.title}”, {SITE_NAME}, {self.url} (accessed {self.accessed_display})."
+        version = f", {self.version_label}" if self.version_label else ""
+        return (
+            f"“{self.title}”, {SITE_NAME}{version}, {self.cited_url} "
+            f"(accessed {self.accessed_display})."
+        )
 
     # BibTeX ------------------------------------------------------------------------
 
@@ -75,7 +86,7 @@ class Citation:
             ("publisher", SITE_NAME),
             ("organization", SITE_NAME),
             ("year", str(self.online_date.year)),
-            ("url", self.url),
+            ("url", self.cited_url),
             ("urldate", self.accessed.isoformat()),
             ("note", bibtex_escape(self.note)),
         ]
@@ -97,7 +108,7 @@ class Citation:
             ("PB", SITE_NAME),
             ("PY", str(self.online_date.year)),
             ("DA", self.online_date.strftime("%Y/%m/%d")),
-            ("UR", self.url),
+            ("UR", self.cited_url),
             ("Y2", self.accessed.strftime("%Y/%m/%d")),
             ("LA", "en-GB"),
         ]

@@ -1,6 +1,8 @@
 from django.urls import path
 
 from . import views
+from .models import Council, Intervention, Source
+from .versions import VersionPage
 
 app_name = "interventions"
 
@@ -15,4 +17,20 @@ urlpatterns = [
     path("sources/", views.SourceList.as_view(), name="source-list"),
     path("sources/<slug:slug>/", views.SourceDetail.as_view(), name="source-detail"),
     path("search/", views.search, name="search"),
+    # A stable address per version of a record, so a citation keeps pointing at what was read.
+    path(
+        "interventions/<slug:slug>/versions/<int:version>/",
+        VersionPage.as_view(model=Intervention, kind="Case study"),
+        name="intervention-version",
+    ),
+    path(
+        "councils/<slug:slug>/versions/<int:version>/",
+        VersionPage.as_view(model=Council, kind="Council"),
+        name="council-version",
+    ),
+    path(
+        "sources/<slug:slug>/versions/<int:version>/",
+        VersionPage.as_view(model=Source, kind="Source"),
+        name="source-version",
+    ),
 ]

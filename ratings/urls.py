@@ -1,11 +1,19 @@
 from django.urls import path
 
+from interventions.versions import VersionPage
+
 from . import views
+from .models import Inspection
 
 app_name = "ratings"
 
 urlpatterns = [
     path("inspections/<slug:slug>/", views.InspectionDetail.as_view(), name="inspection-detail"),
+    path(
+        "inspections/<slug:slug>/versions/<int:version>/",
+        VersionPage.as_view(model=Inspection, kind="Inspection"),
+        name="inspection-version",
+    ),
     path("judgements/", views.JudgementList.as_view(), name="judgement-list"),
     path("spending/", views.SpendingList.as_view(), name="spending-list"),
     path("data/", views.data_page, name="data"),

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import datetime
 
-from django.http import HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.generic import DetailView
 
-from ...citations import Citation
+from ...citations import Citation, uk_date
 from ...footnotes import Footnotes
 from ...models import (
     Source,
 )
+from ...versions import changes, renamed_url, with_query
 
 FORMATS = ("html", "json", "bibtex", "ris")
 CITATION_FORMATS = ("bibtex", "ris")
@@ -65,7 +66,15 @@ class DetailPage(DetailView):
         self.format = fmt
         user = getattr(request, "user", None)
         self.public = not (user is not None and user.is_authenticated and user.is_staff)
-        self.object = self.get_object()
+        try:
+            self.object = self.get_object()
+        except Http404:
+            # A renamed record: its old address answers, for ever, with a permanent redirect.
+            moved = renamed_url(self.model, kwargs.get("slug"), self.get_queryset())
+            if moved:
+                return HttpResponsePermanentRedirect(with_query(moved, request))
+            raise
+        self.changes = changes(self.object)  # two queries: the history count and latest rows
         if fmt in CITATION_FORMATS:
             return self.citation(sources=[]).response(fmt)
         parts = self.parts()
@@ -78,6 +87,7 @@ class DetailPage(DetailView):
         context["canonical_url"] = context["citation"].url
         context["footnotes"] = Footnotes()
         context["draft"] = not getattr(self.object, "published", True)
+        context["changes"] = self.changes
         return self.render_to_response(context)
 
     def get_queryset(self):
@@ -111,7 +121,16 @@ class DetailPage(DetailView):
         return ""
 
     def citation(self, sources) -> Citation:
+        version = {}
+        if self.changes:
+            latest = self.changes[0]
+            when = uk_date(timezone.localdate(latest.date))
+            version = {
+                "version_url": self.absolute(latest.url),
+                "version_label": f"version {latest.number} of {when}",
+            }
         return Citation(
+            **version,
             title=self.title(),
             url=self.absolute(self.object.get_absolute_url()),
             site_url=self.absolute("/"),
@@ -124,12 +143,8 @@ class DetailPage(DetailView):
         )
 
     def last_changed(self) -> datetime.date | None:
-        """When the record itself last changed, from its history (one query)."""
-        history = getattr(self.object, "history", None)
-        if history is None:
-            return None
-        latest = history.order_by("-history_date").values_list("history_date", flat=True).first()
-        return timezone.localdate(latest) if latest else None
+        """When the record itself last changed, from its history (already fetched)."""
+        return timezone.localdate(self.changes[0].date) if self.changes else None
 
     def cited_sources(self, parts) -> list[Source]:
         """Every report the page's facts cite, once each, in order of first appearance."""

@@ -1,0 +1,25 @@
+"""sitemap.xml: every published detail page, so that search engines and archives find them."""
+
+from django.apps import apps
+from django.contrib.sitemaps import Sitemap
+
+
+class PublishedSitemap(Sitemap):
+    model_label = ""
+    changefreq = "monthly"
+    limit = 5000
+
+    def items(self):
+        return apps.get_model(self.model_label).objects.published().order_by("pk")
+
+
+def sitemaps():
+    return {
+        name: type(f"{name.title()}Sitemap", (PublishedSitemap,), {"model_label": label})
+        for name, label in (
+            ("interventions", "interventions.Intervention"),
+            ("councils", "interventions.Council"),
+            ("sources", "interventions.Source"),
+            ("inspections", "ratings.Inspection"),
+        )
+    }

@@ -1,0 +1,223 @@
+"""Every record's history, in public: a list of changes and a stable page per version.
+
+A citation points at the version a researcher saw (`/interventions/<slug>/versions/<id>/`),
+so a later correction cannot change what was cited; the old version says that the record has
+changed since and links to the current page. A renamed record's old slugs live on in its
+history, and its old addresses answer with a permanent redirect to the new one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.http import Http404, HttpResponsePermanentRedirect, JsonResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views import View
+
+from .citations import Citation, uk_date
+
+CHANGES_SHOWN = 20
+HIDDEN_FIELDS = {"id", "published"}
+KINDS = {"+": "Created", "~": "Changed", "-": "Deleted"}
+# The parts a version page shows as they stood then: relation name → (label, history model).
+VERSION_PARTS = {
+    "interventions.intervention": [
+        ("participants", "Who took part"),
+        ("phases", "Phases"),
+        ("milestones", "Timeline"),
+        ("workstreams", "Workstreams"),
+        ("lessons", "Lessons"),
+    ],
+    "ratings.inspection": [("judgements", "Judgements")],
+}
+
+
+def with_query(url: str, request) -> str:
+    query = request.META.get("QUERY_STRING", "")
+    return f"{url}?{query}" if query else url
+
+
+def renamed_url(model, slug: str | None, visible) -> str | None:
+    """Where a record that once had this slug lives now, if it is still visible."""
+    history = getattr(model, "history", None)
+    if not slug or history is None:
+        return None
+    ids = history.filter(slug=slug).order_by("-history_date").values_list("id", flat=True)
+    for pk in ids[:5]:
+        current = visible.filter(pk=pk).first()
+        if current is not None and current.slug != slug:
+            return current.get_absolute_url()
+    return None
+
+
+def version_url(obj, history_id: int) -> str:
+    return f"{obj.get_absolute_url()}versions/{history_id}/"
+
+
+@dataclass
+class Change:
+    number: int
+    history_id: int
+    date: object
+    kind: str
+    fields: list[str]
+    reason: str
+    url: str
+    current: bool
+
+
+def changes(obj) -> list[Change]:
+    """The record's latest changes, newest first, each with what changed (one query)."""
+    history = getattr(obj, "history", None)
+    if history is None:
+        return []
+    total = history.count()
+    records = list(history.order_by("-history_date", "-history_id")[: CHANGES_SHOWN + 1])
+    fields = [
+        f
+        for f in type(obj)._meta.concrete_fields
+        if f.name not in HIDDEN_FIELDS and not f.primary_key
+    ]
+    result = []
+    for index, record in enumerate(records[:CHANGES_SHOWN]):
+        older = records[index + 1] if index + 1 < len(records) else None
+        if record.history_type == "~" and older is not None:
+            changed = [
+                str(f.verbose_name)
+                for f in fields
+                if getattr(record, f.attname) != getattr(older, f.attname)
+            ]
+        else:
+            changed = []
+        result.append(
+            Change(
+                number=total - index,
+                history_id=record.history_id,
+                date=timezone.localtime(record.history_date),
+                kind=KINDS.get(record.history_type, record.history_type),
+                fields=changed,
+                reason=record.history_change_reason or "",
+                url=version_url(obj, record.history_id),
+                current=index == 0,
+            )
+        )
+    return result
+
+
+def latest_version(obj):
+    history = getattr(obj, "history", None)
+    if history is None:
+        return None
+    return history.order_by("-history_date", "-history_id").first()
+
+
+def public_viewer(request) -> bool:
+    user = getattr(request, "user", None)
+    return not (user is not None and user.is_authenticated and user.is_staff)
+
+
+class VersionPage(View):
+    """One record as it stood at one version, citable at a stable address."""
+
+    model = None
+    kind = ""
+
+    def get(self, request, slug: str, version: int):
+        fmt = request.GET.get("format", "html")
+        if fmt not in ("html", "json"):
+            return JsonResponse({"errors": ["Use format=html or format=json."]}, status=400)
+        public = public_viewer(request)
+        visible = self.model._default_manager.all()
+        if public and hasattr(visible, "published"):
+            visible = visible.published()
+        obj = visible.filter(slug=slug).first()
+        if obj is None:
+            moved = renamed_url(self.model, slug, visible)
+            if moved:
+                return HttpResponsePermanentRedirect(
+                    with_query(f"{moved}versions/{version}/", request)
+                )
+            raise Http404("No such record.")
+        record = obj.history.filter(history_id=version).first()
+        if record is None or (public and getattr(record, "published", True) is False):
+            raise Http404("No such version of this record.")
+        latest = latest_version(obj)
+        number = obj.history.filter(history_date__lte=record.history_date).count()
+        old = record.instance
+        fields = self.fields(old)
+        parts = self.parts(obj, record)
+        label = f"version {number} of {uk_date(timezone.localdate(record.history_date))}"
+        citation = Citation(
+            title=str(old),
+            url=request.build_absolute_uri(obj.get_absolute_url()),
+            site_url=request.build_absolute_uri("/"),
+            kind=self.kind,
+            key=f"{obj._meta.model_name}-{obj.slug}-v{number}",
+            changed=timezone.localdate(record.history_date),
+            version_url=request.build_absolute_uri(version_url(obj, version)),
+            version_label=label,
+        )
+        if fmt == "json":
+            return JsonResponse(
+                {
+                    "version": number,
+                    "recorded": record.history_date.isoformat(),
+                    "current": latest.history_id == record.history_id,
+                    "current_url": request.build_absolute_uri(obj.get_absolute_url()),
+                    "fields": dict(fields),
+                    "parts": {label: [str(part) for part in items] for label, items in parts},
+                },
+                json_dumps_params={"ensure_ascii": False},
+            )
+        return render(
+            request,
+            "version.html",
+            {
+                "object": obj,
+                "old": old,
+                "record": record,
+                "number": number,
+                "is_current": latest.history_id == record.history_id,
+                "fields": fields,
+                "parts": parts,
+                "citation": citation,
+                "kind": self.kind,
+                "changes": changes(obj),
+            },
+        )
+
+    @staticmethod
+    def fields(old) -> list[tuple[str, str]]:
+        rows = []
+        for field in type(old)._meta.concrete_fields:
+            if field.name in HIDDEN_FIELDS or field.primary_key:
+                continue
+            if field.is_relation:
+                related_id = getattr(old, field.attname)
+                value = "" if related_id is None else str(getattr(old, field.name, "") or "")
+            elif field.choices:
+                value = getattr(old, f"get_{field.name}_display")()
+            else:
+                value = getattr(old, field.attname)
+                value = "" if value is None else str(value)
+            if value != "":
+                rows.append((str(field.verbose_name).capitalize(), value))
+        return rows
+
+    def parts(self, obj, record):
+        result = []
+        for relation, label in VERSION_PARTS.get(obj._meta.label_lower, []):
+            part_model = obj._meta.get_field(relation).related_model
+            key = obj._meta.get_field(relation).field.attname
+            items = (
+                part_model.history.as_of(record.history_date)
+                .filter(**{key: obj.pk})
+                .select_related("source")
+                .order_by("position")
+            )
+            result.append((label, list(items)))
+        return result
+
+
+__all__ = ["VersionPage", "changes", "renamed_url"]
