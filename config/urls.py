@@ -3,7 +3,6 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from config.sitemaps import sitemaps
-
 from interventions import views as core_views
 
 urlpatterns = [
