@@ -11,7 +11,8 @@ PY := $(VENV)/bin/python
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: run test setup lint format migrate seed check clean
+.PHONY: run test setup lint format migrate seed check clean bench load
+DB ?= sqlite
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -47,6 +48,19 @@ format: setup
 check: lint
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) manage.py check
+
+# Casebook against Datasette at England scale; DB=postgres puts Casebook on PostgreSQL.
+bench: setup
+	$(UV) sync --frozen --python $(PYTHON) --group bench --inexact
+	DB=$(DB) $(PY) benchmarks/bench.py
+
+# Sixty seconds of mixed load at 64 connections against gunicorn on PostgreSQL.
+load: setup
+	cd benchmarks && ../$(PY) load.py
+
+# Stop PostgreSQL under a running gunicorn, check for 503s, start it, check it recovers.
+outage: setup
+	cd benchmarks && ../$(PY) outage.py
 
 clean:
 	rm -rf $(VENV) $(TOOLS) db.sqlite3

@@ -1,6 +1,7 @@
 """Keep answering when the database does not: a 503 page with Retry-After, then recovery."""
 
 import logging
+import time
 
 from django.db import DatabaseError, InterfaceError, OperationalError, connections
 from django.template.loader import render_to_string
@@ -59,3 +60,20 @@ class DatabaseOutageMiddleware:
             if connection.errors_occurred or not connection.is_usable():
                 connection.close()
         return unavailable_response()
+
+
+class ServerTimingMiddleware:
+    """Say how long the server took, in a Server-Timing header (benchmarks read it).
+
+    For a streamed export it is the time to the first byte, which is what a reader waits for.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        started = time.perf_counter()
+        response = self.get_response(request)
+        elapsed = (time.perf_counter() - started) * 1000
+        response["Server-Timing"] = f"app;dur={elapsed:.1f}"
+        return response
