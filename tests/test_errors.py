@@ -43,6 +43,7 @@ def test_detail_page_answers_503_when_the_database_is_down(client, monkeypatch):
     assert client.get(intervention.get_absolute_url()).status_code == 503
 
 
+@pytest.mark.django_db(transaction=True)  # as in production: no test transaction to break
 def test_pages_work_again_once_the_database_is_back(client, monkeypatch):
     from django.db.backends.utils import CursorWrapper
 

@@ -100,3 +100,76 @@ def test_weak_passwords_are_refused():
     for weak in ("password", "12345678901234", "short"):
         with pytest.raises(ValidationError):
             validate_password(weak)
+
+
+PUBLIC = [
+    "/",
+    "/healthz",
+    "/interventions/",
+    "/councils/",
+    "/judgements/",
+    "/spending/",
+    "/workstreams/",
+    "/sources/",
+    "/search/?q=x",
+    "/data/",
+    "/sitemap.xml",
+]
+
+
+@pytest.mark.parametrize("url", PUBLIC)
+@pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
+def test_public_pages_are_read_only(client, url, method):
+    response = getattr(client, method)(url)
+    assert response.status_code in (403, 405), (method, url)
+
+
+def test_public_detail_pages_are_read_only(client):
+    from . import factories as f
+
+    intervention = f.InterventionFactory()
+    for url in (intervention.get_absolute_url(), intervention.subject_council.get_absolute_url()):
+        assert client.post(url).status_code in (403, 405)
+        assert client.delete(url).status_code in (403, 405)
+
+
+def test_deleting_a_record_others_point_to_is_refused_with_a_clear_message(admin_client):
+    from interventions.models import Council
+
+    from . import factories as f
+
+    intervention = f.InterventionFactory()
+    council = intervention.subject_council
+    url = reverse("admin:interventions_council_delete", args=[council.pk])
+    page = admin_client.get(url).content.decode()
+    assert "would require deleting the following protected related objects" in page
+    response = admin_client.post(url, {"post": "yes"})
+    assert Council.objects.filter(pk=council.pk).exists()
+    assert response.status_code in (200, 403)
+
+
+@pytest.mark.skipif(
+    "postgres" not in os.environ.get("DATABASE_URL", ""),
+    reason="checks PostgreSQL roles; SQLite has none",
+)
+def test_the_app_runs_as_a_database_user_without_superuser_rights():
+    import uuid
+
+    import psycopg
+
+    url = os.environ["DATABASE_URL"]
+    base = url.rsplit("/", 1)[0]
+    name = f"casebook_role_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as admin:
+        admin.execute(f"CREATE ROLE {name} LOGIN PASSWORD 'role-test' NOSUPERUSER NOCREATEDB")
+        admin.execute(f"CREATE DATABASE {name} OWNER {name}")
+    try:
+        host = base.split("@", 1)[1]
+        app_url = f"postgres://{name}:role-test@{host}/{name}"
+        for args in (("migrate", "-v0"), ("seed", "-v0"), ("check",)):
+            result = manage(*args, DATABASE_URL=app_url)
+            assert result.returncode == 0, result.stderr[-2000:]
+    finally:
+        with psycopg.connect(f"{base}/postgres", autocommit=True) as admin:
+            admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+            admin.execute(f"DROP ROLE IF EXISTS {name}")

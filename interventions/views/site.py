@@ -3,10 +3,12 @@ from django.db.models import F
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
 
 TIMELINE_LENGTH = 30
 
 
+@require_safe
 def home(request):
     """What Casebook is, a search box, counts and a timeline of the case studies."""
     from django.apps import apps
@@ -45,6 +47,7 @@ def home(request):
     return render(request, "home.html", {"counts": counts, "timeline": timeline})
 
 
+@require_safe
 @never_cache
 def healthz(request):
     """200 when the app and its database answer; 503 when the database does not."""
@@ -57,6 +60,7 @@ def healthz(request):
     return JsonResponse({"status": "ok", "database": "up"})
 
 
+@require_safe
 def search(request):
     """One search box over everything; ?format=json for the same results as data."""
     from collections import Counter

@@ -3,6 +3,7 @@
 from itertools import groupby
 
 from django.db.models import F, Prefetch
+from django.views.decorators.http import require_safe
 
 from interventions.footnotes import disagreements
 from interventions.views.details.base import DetailPage, capped, shown
@@ -107,6 +108,7 @@ class InspectionDetail(DetailPage):
         )
 
 
+@require_safe
 def data_page(request):
     """The latest open-data export, for researchers to download."""
     import zipfile
