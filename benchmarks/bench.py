@@ -169,7 +169,8 @@ def pick_rows() -> dict:
             "ORDER BY id LIMIT 1 OFFSET 100"
         ).fetchone()
         years = db.execute(
-            "SELECT year, count(*) FROM ratings_spendingline GROUP BY year ORDER BY year"
+            "SELECT year, count(*) FROM ratings_spendingline WHERE year IS NOT NULL "
+            "GROUP BY year ORDER BY year"
         ).fetchall()
     # A year range holding about 100,000 spending lines, for the export pair.
     total, first = 0, years[0][0]

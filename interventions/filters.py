@@ -24,6 +24,7 @@ class InterventionFilter(django_filters.FilterSet):
     q = TextFilter(label="Words", fields=("title", "summary", "subject_council__name"))
     council = django_filters.ModelMultipleChoiceFilter(
         label="Council",
+        distinct=False,
         field_name="subject_council__slug",
         to_field_name="slug",
         queryset=slug_choices("interventions.Council"),
@@ -81,12 +82,14 @@ class WorkstreamFilter(django_filters.FilterSet):
     q = TextFilter(label="Words", fields=("name", "objective", "lead"))
     council = django_filters.ModelMultipleChoiceFilter(
         label="Council",
+        distinct=False,
         field_name="intervention__subject_council__slug",
         to_field_name="slug",
         queryset=slug_choices("interventions.Council"),
     )
     intervention = django_filters.ModelMultipleChoiceFilter(
         label="Intervention",
+        distinct=False,
         field_name="intervention__slug",
         to_field_name="slug",
         queryset=slug_choices("interventions.Intervention"),

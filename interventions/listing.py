@@ -10,18 +10,26 @@ from __future__ import annotations
 import csv
 import datetime
 import json
+import os
+import time
 from collections.abc import Callable, Iterable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from django.core.paginator import Paginator
+from django.db import OperationalError, connection, transaction
 from django.db.models import Count, F, QuerySet
 from django.http import HttpResponse, JsonResponse, QueryDict, StreamingHttpResponse
 from django.utils.text import slugify
 from django.views.generic import TemplateView
 
 FORMATS = ("html", "csv", "json")
+# Like Datasette's facet_time_limit_ms: a facet whose counts take longer is shown without
+# counts rather than holding up the page (counting a million rows is the slow case).
+FACET_VALUES_MAX = 200  # a facet lists at most this many values, the commonest first
+FACET_TIME_LIMIT_MS = int(os.environ.get("CASEBOOK_FACET_TIME_LIMIT_MS", "40"))
 CSV_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -77,6 +85,39 @@ class FacetView:
     facet: Facet
     values: list[FacetValue] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    timed_out: bool = False
+
+
+class QueryTooSlow(Exception):
+    pass
+
+
+@contextmanager
+def time_limit(milliseconds: int):
+    """Give up on a query that runs longer than this, on SQLite and on PostgreSQL alike."""
+    if connection.vendor == "postgresql":
+        try:
+            with transaction.atomic():
+                with connection.cursor() as cursor:
+                    cursor.execute(f"SET LOCAL statement_timeout = {int(milliseconds)}")
+                yield
+        except OperationalError as error:
+            if "statement timeout" in str(error) or "canceling statement" in str(error):
+                raise QueryTooSlow from error
+            raise
+        return
+    connection.ensure_connection()
+    raw = connection.connection
+    deadline = time.perf_counter() + milliseconds / 1000
+    raw.set_progress_handler(lambda: int(time.perf_counter() > deadline), 10_000)
+    try:
+        yield
+    except OperationalError as error:
+        if "interrupted" in str(error):
+            raise QueryTooSlow from error
+        raise
+    finally:
+        raw.set_progress_handler(None, 0)
 
 
 @dataclass
@@ -165,6 +206,15 @@ class ListPage(TemplateView):
                 queryset = filterset.filters[name].filter(queryset, value)
         return queryset
 
+    @staticmethod
+    def selected_only(facet: Facet, data: QueryDict) -> list[FacetValue]:
+        """When counting is too slow, still show (and allow un-ticking) what is selected."""
+        labels = dict(facet.choices) if facet.choices is not None else {}
+        return [
+            FacetValue(value=v, label=labels.get(v, v), count=None, selected=True)
+            for v in data.getlist(facet.param)
+        ]
+
     def facet_views(self, filterset) -> list[FacetView]:
         views = []
         base = self.filter_data()
@@ -172,12 +222,25 @@ class ListPage(TemplateView):
         for facet in self.facets:
             queryset = self.without_filter(filterset, facet.param)
             label_path = facet.label_path or facet.value_path
-            rows = (
+            query = (
                 queryset.order_by()
                 .values(facet.value_path, label_path)
                 .annotate(n=Count("pk", distinct=True))
                 .filter(**{f"{facet.value_path}__isnull": False})
             )
+            try:
+                with time_limit(FACET_TIME_LIMIT_MS):
+                    rows = list(query.order_by("-n")[:FACET_VALUES_MAX])
+            except QueryTooSlow:
+                views.append(
+                    FacetView(
+                        facet=facet,
+                        values=self.selected_only(facet, base),
+                        errors=filterset.errors.get(facet.param, []),
+                        timed_out=True,
+                    )
+                )
+                continue
             labels = dict(facet.choices) if facet.choices is not None else {}
             selected = set(base.getlist(facet.param))
             values = [

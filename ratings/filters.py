@@ -10,6 +10,7 @@ class JudgementFilter(django_filters.FilterSet):
     q = TextFilter(label="Words", fields=("area", "section", "inspection__title"))
     council = django_filters.ModelMultipleChoiceFilter(
         label="Council",
+        distinct=False,
         field_name="inspection__council__slug",
         to_field_name="slug",
         queryset=slug_choices("interventions.Council"),
@@ -27,6 +28,7 @@ class JudgementFilter(django_filters.FilterSet):
     )
     inspectorate = django_filters.ModelMultipleChoiceFilter(
         label="Inspectorate",
+        distinct=False,
         field_name="inspection__inspectorate__slug",
         to_field_name="slug",
         queryset=slug_choices("interventions.Organisation"),
@@ -44,6 +46,7 @@ class SpendingFilter(django_filters.FilterSet):
     q = TextFilter(label="Words", fields=("line", "note", "as_printed"))
     council = django_filters.ModelMultipleChoiceFilter(
         label="Council",
+        distinct=False,
         field_name="council__slug",
         to_field_name="slug",
         queryset=slug_choices("interventions.Council"),
@@ -59,6 +62,7 @@ class SpendingFilter(django_filters.FilterSet):
     )
     intervention = django_filters.ModelMultipleChoiceFilter(
         label="Intervention",
+        distinct=False,
         field_name="intervention__slug",
         to_field_name="slug",
         queryset=slug_choices("interventions.Intervention"),

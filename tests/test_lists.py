@@ -308,3 +308,43 @@ def test_source_list_counts_every_fact_citing_it_once(client):
     (row,) = [r for r in data["results"] if r["title"] == "The one report"]
     # council, intervention, phase, lesson, statistic: five facts; proxies are not counted twice
     assert row["facts"] == 5
+
+
+def test_a_facet_too_slow_to_count_is_shown_without_counts(client, monkeypatch):
+    from contextlib import contextmanager
+
+    from interventions import listing
+
+    @contextmanager
+    def always_too_slow(milliseconds):
+        raise listing.QueryTooSlow
+        yield
+
+    monkeypatch.setattr(listing, "time_limit", always_too_slow)
+    f.InterventionFactory(kind="partnership")
+    response = client.get(reverse("interventions:intervention-list"), {"kind": "partnership"})
+    assert response.status_code == 200
+    kind = next(v for v in response.context["facets"] if v.facet.param == "kind")
+    assert kind.timed_out
+    assert [(v.value, v.count, v.selected) for v in kind.values] == [("partnership", None, True)]
+    assert "Too many rows to count quickly" in response.content.decode()
+    assert response.context["paginator"].count == 1  # the list itself is still exact
+
+
+def test_the_time_limit_stops_a_slow_query_and_the_connection_stays_usable():
+    from django.db import connection
+
+    from interventions.listing import QueryTooSlow, time_limit
+
+    slow = (
+        "SELECT pg_sleep(2)"
+        if connection.vendor == "postgresql"
+        else "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 100000000) "
+        "SELECT count(*) FROM n"
+    )
+    with pytest.raises(QueryTooSlow), time_limit(50), connection.cursor() as cursor:
+        cursor.execute(slow)
+        cursor.fetchall()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        assert cursor.fetchone()[0] == 1
