@@ -321,7 +321,8 @@ def main() -> None:
             extra = ""
             if who == "casebook":
                 server = r["server_p95_ms"] if r["server_p95_ms"] is not None else "-"
-                extra = f"{r['ratio']:>6} {server:>10}"
+                ratio = r["ratio"] if r["ratio"] is not None else "-"
+                extra = f"{ratio!s:>6} {server!s:>10}"
             timings = f"{m['rps']:>8.1f} {m['p50']:>7.1f} {m['p95']:>7.1f} {m['p99']:>7.1f}"
             print(f"{label:45} {timings} {extra}")
     print(

@@ -136,6 +136,9 @@ class SpendingLine(Fact):
         ]
         indexes = [
             models.Index(fields=["year", "council"], name="spendingline_year_council"),
+            # A case study's and a council's money, in year order, without scanning the table.
+            models.Index(fields=["intervention", "year"], name="spendingline_intervention_year"),
+            models.Index(fields=["council", "year"], name="spendingline_council_year"),
         ]
 
     def __str__(self):
