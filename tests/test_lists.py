@@ -342,6 +342,7 @@ def test_the_time_limit_stops_a_slow_query_and_the_connection_stays_usable():
         else "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 100000000) "
         "SELECT count(*) FROM n"
     )
+
     def run_slow_query():
         with time_limit(50), connection.cursor() as cursor:
             cursor.execute(slow)
