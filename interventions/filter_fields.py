@@ -61,3 +61,29 @@ def slug_choices(model_label: str, field: str = "slug", label: str = "name"):
         return manager.published() if hasattr(manager, "published") else manager.all()
 
     return queryset
+
+
+def slug_filter(label: str, path: str, model_label: str):
+    """Filter by the slug of a related record (?council=slough&council=kent)."""
+    return django_filters.ModelMultipleChoiceFilter(
+        label=label,
+        distinct=False,
+        field_name=f"{path}__slug",
+        to_field_name="slug",
+        queryset=slug_choices(model_label),
+    )
+
+
+def council_filters(path: str):
+    """The council, council type and region filters, for rows reached through `path`."""
+    from .models import CouncilType, Region
+
+    return (
+        slug_filter("Council", path, "interventions.Council"),
+        django_filters.MultipleChoiceFilter(
+            label="Council type", field_name=f"{path}__council_type", choices=CouncilType.choices
+        ),
+        django_filters.MultipleChoiceFilter(
+            label="Region", field_name=f"{path}__region", choices=Region.choices
+        ),
+    )

@@ -1,6 +1,6 @@
 import django_filters
 
-from .filter_fields import TextFilter, YearFilter, slug_choices
+from .filter_fields import TextFilter, YearFilter, council_filters, slug_choices, slug_filter
 from .models import (
     Council,
     CouncilType,
@@ -22,21 +22,7 @@ def filter_mentioned(queryset, name, value):
 
 class InterventionFilter(django_filters.FilterSet):
     q = TextFilter(label="Words", fields=("title", "summary", "subject_council__name"))
-    council = django_filters.ModelMultipleChoiceFilter(
-        label="Council",
-        distinct=False,
-        field_name="subject_council__slug",
-        to_field_name="slug",
-        queryset=slug_choices("interventions.Council"),
-    )
-    council_type = django_filters.MultipleChoiceFilter(
-        label="Council type",
-        field_name="subject_council__council_type",
-        choices=CouncilType.choices,
-    )
-    region = django_filters.MultipleChoiceFilter(
-        label="Region", field_name="subject_council__region", choices=Region.choices
-    )
+    council, council_type, region = council_filters("subject_council")
     kind = django_filters.MultipleChoiceFilter(
         label="Kind", field_name="kind", choices=InterventionKind.choices
     )
@@ -80,27 +66,12 @@ class CouncilFilter(django_filters.FilterSet):
 
 class WorkstreamFilter(django_filters.FilterSet):
     q = TextFilter(label="Words", fields=("name", "objective", "lead"))
-    council = django_filters.ModelMultipleChoiceFilter(
-        label="Council",
-        distinct=False,
-        field_name="intervention__subject_council__slug",
-        to_field_name="slug",
-        queryset=slug_choices("interventions.Council"),
-    )
-    intervention = django_filters.ModelMultipleChoiceFilter(
-        label="Intervention",
-        distinct=False,
-        field_name="intervention__slug",
-        to_field_name="slug",
-        queryset=slug_choices("interventions.Intervention"),
-    )
+    council, council_type, region = council_filters("intervention__subject_council")
+    intervention = slug_filter("Intervention", "intervention", "interventions.Intervention")
     kind = django_filters.MultipleChoiceFilter(
         label="Kind of intervention",
         field_name="intervention__kind",
         choices=InterventionKind.choices,
-    )
-    region = django_filters.MultipleChoiceFilter(
-        label="Region", field_name="intervention__subject_council__region", choices=Region.choices
     )
 
     class Meta:
