@@ -96,11 +96,21 @@ class QueryTooSlow(Exception):
 def time_limit(milliseconds: int):
     """Give up on a query that runs longer than this, on SQLite and on PostgreSQL alike."""
     if connection.vendor == "postgresql":
+        # SET LOCAL would last to the end of an enclosing transaction (ATOMIC_REQUESTS, tests),
+        # so the old value is put back as soon as the block succeeds; a timeout rolls the
+        # savepoint back, and the setting with it.
         try:
             with transaction.atomic():
                 with connection.cursor() as cursor:
-                    cursor.execute(f"SET LOCAL statement_timeout = {int(milliseconds)}")
+                    cursor.execute("SHOW statement_timeout")
+                    previous = cursor.fetchone()[0]
+                    cursor.execute(
+                        "SELECT set_config('statement_timeout', %s, true)",
+                        [f"{int(milliseconds)}ms"],
+                    )
                 yield
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT set_config('statement_timeout', %s, true)", [previous])
         except OperationalError as error:
             if "statement timeout" in str(error) or "canceling statement" in str(error):
                 raise QueryTooSlow from error

@@ -353,3 +353,22 @@ def test_the_time_limit_stops_a_slow_query_and_the_connection_stays_usable():
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
         assert cursor.fetchone()[0] == 1
+
+
+def test_the_time_limit_does_not_outlive_its_block(client):
+    """Inside a longer transaction (as in tests, or ATOMIC_REQUESTS) later queries are unlimited."""
+    from django.db import connection
+
+    from interventions.listing import time_limit
+
+    with time_limit(50), connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    slow = (
+        "SELECT pg_sleep(0.2)"
+        if connection.vendor == "postgresql"
+        else "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 300000) "
+        "SELECT count(*) FROM n"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(slow)
+        cursor.fetchall()
