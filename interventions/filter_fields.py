@@ -50,15 +50,13 @@ class TextFilter(django_filters.CharFilter):
         return qs.filter(condition)
 
 
-def slug_choices(model_label: str, field: str = "slug", label: str = "name"):
+def slug_choices(model_label: str):
     """Database-backed choices, looked up when the form is built, never at import."""
 
     def queryset(request):
         from django.apps import apps
 
-        model = apps.get_model(model_label)
-        manager = model.objects
-        return manager.published() if hasattr(manager, "published") else manager.all()
+        return apps.get_model(model_label).objects.published()
 
     return queryset
 

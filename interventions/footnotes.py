@@ -348,7 +348,7 @@ def _versions_sql(size: int, public: bool, vendor: str) -> tuple[str, tuple, dic
     branches = []
     for model in fact_models():
         branch = _branch(model, stand_ins)
-        if public and hasattr(branch, "published"):
+        if public:
             branch = branch.published()
         branches.append(branch)
     query = branches[0].union(*branches[1:], all=True)

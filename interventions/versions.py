@@ -129,7 +129,7 @@ class VersionPage(View):
             return JsonResponse({"errors": ["Use format=html or format=json."]}, status=400)
         public = public_viewer(request)
         visible = self.model._default_manager.all()
-        if public and hasattr(visible, "published"):
+        if public:
             visible = visible.published()
         obj = visible.filter(slug=slug).first()
         if obj is None:

@@ -39,11 +39,6 @@ def export_dir() -> Path:
     return Path(getattr(settings, "DATA_EXPORT_DIR", Path(settings.BASE_DIR) / "var" / "exports"))
 
 
-def published(model):
-    manager = model._default_manager
-    return manager.published() if hasattr(manager, "published") else manager.all()
-
-
 def natural(value):
     if hasattr(value, "natural_key"):
         key = value.natural_key()
@@ -57,7 +52,12 @@ def table_csv(model) -> str:
     writer = csv.writer(out)
     writer.writerow([f.name for f in fields])
     related = [f.name for f in fields if f.is_relation]
-    for obj in published(model).select_related(*related).order_by("pk").iterator(chunk_size=2000):
+    for obj in (
+        model._default_manager.published()
+        .select_related(*related)
+        .order_by("pk")
+        .iterator(chunk_size=2000)
+    ):
         writer.writerow(
             [
                 natural(getattr(obj, f.name)) if f.is_relation else getattr(obj, f.attname)
@@ -75,7 +75,7 @@ def dataset_json() -> str:
             json.loads(
                 serializers.serialize(
                     "json",
-                    published(model).order_by("pk"),
+                    model._default_manager.published().order_by("pk"),
                     use_natural_foreign_keys=True,
                     use_natural_primary_keys=True,
                 )
@@ -100,7 +100,7 @@ def build(today: datetime.date | None = None) -> Path:
             model = apps.get_model(label)
             name = f"{model._meta.app_label}_{model._meta.model_name}.csv"
             archive.writestr(name, "\ufeff" + table_csv(model))
-            counts[label] = published(model).count()
+            counts[label] = model._default_manager.published().count()
         archive.writestr(
             "metadata.json",
             json.dumps(

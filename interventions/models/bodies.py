@@ -122,10 +122,6 @@ class OrganisationKind(models.TextChoices):
     OTHER = "other", "Other"
 
 
-class OrganisationQuerySet(PublishedQuerySet):
-    """Organisations have no page of their own and no draft state: all are public."""
-
-
 class Organisation(Cited):
     """Any party that is not a council: departments, inspectorates, providers, boards."""
 
@@ -151,7 +147,7 @@ class Organisation(Cited):
     )
     description = models.TextField(blank=True, default="")
 
-    objects = SlugManager.from_queryset(OrganisationQuerySet)()
+    objects = SlugManager()  # no draft state: published() is every organisation
     history = HistoricalRecords()
 
     class Meta:

@@ -92,7 +92,7 @@ class PublishedQuerySet(models.QuerySet):
     pairs a nullable foreign key with the flags that must be true when it is set.
     """
 
-    public_flags: tuple[str, ...] = ()
+    public_flags: tuple[str, ...] = ()  # none: every row is public (organisations, service areas)
     optional_parents: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     def published(self):
@@ -112,7 +112,7 @@ def published_field() -> models.BooleanField:
     )
 
 
-class SlugManager(models.Manager):
+class SlugManager(models.Manager.from_queryset(PublishedQuerySet)):
     """Seeded records are found by their slug in fixtures."""
 
     def get_by_natural_key(self, slug):

@@ -29,7 +29,7 @@ INSPECTION_WINDOW = 10
 
 def shown(queryset, public: bool):
     """Only what the public may see, unless staff are previewing drafts."""
-    if public and hasattr(queryset, "published"):
+    if public:
         return queryset.published()
     return queryset
 
