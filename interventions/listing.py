@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import datetime
-import json
 import os
 import time
 from collections.abc import Callable, Iterable
@@ -135,6 +134,13 @@ class Cell:
     text: str
     url: str = ""
     numeric: bool = False
+
+
+# Every list that shows facts ends with where each came from (the locator in exports only).
+CITATION_COLUMNS = [
+    Column("source", "Source", lambda o: o.source.title),
+    Column("locator", "Where in the source", lambda o: o.locator, in_html=False),
+]
 
 
 class BadRequest(Exception):
@@ -426,7 +432,3 @@ class ListPage(TemplateView):
             facet_params={facet.param for facet in self.facets},
         )
         return context
-
-
-def dumps(value) -> str:
-    return json.dumps(value, ensure_ascii=False)

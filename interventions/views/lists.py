@@ -5,7 +5,7 @@ from django.db.models import Count, OuterRef, Prefetch, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from ..filters import CouncilFilter, InterventionFilter, SourceFilter, WorkstreamFilter
-from ..listing import Column, Facet, ListPage
+from ..listing import CITATION_COLUMNS, Column, Facet, ListPage
 from ..models import (
     Council,
     CouncilType,
@@ -41,13 +41,6 @@ COUNCIL_FACETS = [
     ),
     Facet("region", "Region", "subject_council__region", choices=Region.choices),
 ]
-
-
-def source_columns(prefix=""):
-    return [
-        Column("source", "Source", lambda o: o.source.title),
-        Column("locator", "Where in the source", lambda o: o.locator, in_html=False),
-    ]
 
 
 class InterventionList(ListPage):
@@ -99,7 +92,7 @@ class InterventionList(ListPage):
         Column(
             "mentioned_only", "Mentioned in passing", lambda o: o.mentioned_only, "mentioned_only"
         ),
-        *source_columns(),
+        *CITATION_COLUMNS,
     ]
 
     def get_queryset(self):
@@ -196,7 +189,7 @@ class WorkstreamList(ListPage):
         Column("objective", "Objective", lambda o: o.objective),
         Column("lead", "Lead", lambda o: o.lead, "lead"),
         Column("position", "Order", lambda o: o.position, "position", numeric=True),
-        *source_columns(),
+        *CITATION_COLUMNS,
     ]
 
     def get_queryset(self):

@@ -1,6 +1,6 @@
 """The list pages of the ratings app."""
 
-from interventions.listing import Column, Facet, ListPage
+from interventions.listing import CITATION_COLUMNS, Column, Facet, ListPage
 from interventions.models import CouncilType, Region
 
 from ..filters import JudgementFilter, SpendingFilter
@@ -27,12 +27,6 @@ def money(line) -> str:
     amount = line.amount_gbp
     text = f"£{amount:,.0f}" if amount == amount.to_integral_value() else f"£{amount:,.2f}"
     return f"{line.get_qualifier_display().lower()} {text}" if line.qualifier else text
-
-
-CITATION = [
-    Column("source", "Source", lambda o: o.source.title),
-    Column("locator", "Where in the source", lambda o: o.locator, in_html=False),
-]
 
 
 class JudgementList(ListPage):
@@ -74,7 +68,7 @@ class JudgementList(ListPage):
         Column("grade", "Grade", lambda o: o.grade, "score"),
         Column("as_printed", "As printed", lambda o: o.grade_as_printed),
         Column("position", "Row", lambda o: o.position, "position", numeric=True),
-        *CITATION,
+        *CITATION_COLUMNS,
     ]
 
     def get_queryset(self):
@@ -121,7 +115,7 @@ class SpendingList(ListPage):
         ),
         Column("payer", "Paid by", lambda o: str(o.payer) if o.payer else ""),
         Column("payee", "Paid to", lambda o: str(o.payee) if o.payee else ""),
-        *CITATION,
+        *CITATION_COLUMNS,
     ]
 
     def get_queryset(self):
