@@ -105,13 +105,6 @@ def changes(obj) -> list[Change]:
     return result
 
 
-def latest_version(obj):
-    history = getattr(obj, "history", None)
-    if history is None:
-        return None
-    return history.order_by("-history_date", "-history_id").first()
-
-
 def public_viewer(request) -> bool:
     user = getattr(request, "user", None)
     return not (user is not None and user.is_authenticated and user.is_staff)
@@ -142,7 +135,8 @@ class VersionPage(View):
         record = obj.history.filter(history_id=version).first()
         if record is None or (public and getattr(record, "published", True) is False):
             raise Http404("No such version of this record.")
-        latest = latest_version(obj)
+        history = changes(obj)  # newest first: its first entry is the current version
+        is_current = history[0].history_id == record.history_id
         number = obj.history.filter(history_date__lte=record.history_date).count()
         old = record.instance
         fields = self.fields(old)
@@ -163,7 +157,7 @@ class VersionPage(View):
                 {
                     "version": number,
                     "recorded": record.history_date.isoformat(),
-                    "current": latest.history_id == record.history_id,
+                    "current": is_current,
                     "current_url": request.build_absolute_uri(obj.get_absolute_url()),
                     "fields": dict(fields),
                     "parts": {label: [str(part) for part in items] for label, items in parts},
@@ -178,12 +172,12 @@ class VersionPage(View):
                 "old": old,
                 "record": record,
                 "number": number,
-                "is_current": latest.history_id == record.history_id,
+                "is_current": is_current,
                 "fields": fields,
                 "parts": parts,
                 "citation": citation,
                 "kind": self.kind,
-                "changes": changes(obj),
+                "changes": history,
             },
         )
 
