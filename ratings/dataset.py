@@ -14,6 +14,8 @@ from django.apps import apps
 from django.conf import settings
 from django.core import serializers
 
+from interventions import datacache
+
 # Dependency order: a row's references always come before it.
 MODELS = [
     "interventions.Source",
@@ -46,8 +48,13 @@ def natural(value):
     return "" if value is None else value
 
 
+def exported_fields(model) -> list:
+    """Every stored field but the id and the derived public flag (every exported row is public)."""
+    return [f for f in model._meta.concrete_fields if not f.primary_key and f.name != "public"]
+
+
 def table_csv(model) -> str:
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    fields = exported_fields(model)
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow([f.name for f in fields])
@@ -76,6 +83,7 @@ def dataset_json() -> str:
                 serializers.serialize(
                     "json",
                     model._default_manager.published().order_by("pk"),
+                    fields=[f.name for f in exported_fields(model)],
                     use_natural_foreign_keys=True,
                     use_natural_primary_keys=True,
                 )
@@ -114,6 +122,7 @@ def build(today: datetime.date | None = None) -> Path:
                 indent=1,
             ),
         )
+    datacache.bump()  # the data page offers the new file
     return path
 
 

@@ -18,7 +18,7 @@ CONTENT_MODELS = [
     m
     for app in ("interventions", "ratings")
     for m in apps.get_app_config(app).get_models()
-    if not m._meta.model_name.startswith("historical")
+    if not m._meta.model_name.startswith("historical") and m._meta.model_name != "dataversion"
 ]
 HISTORY_MODELS = [m.history.model for m in CONTENT_MODELS]
 CITED_MODELS = [m for m in CONTENT_MODELS if issubclass(m, Cited)]

@@ -18,12 +18,14 @@ from .cases import (
 )
 from .common import DatePrecision, Qualifier, format_partial_date
 from .quality import CouncilWithoutType, InterventionWithoutDates
+from .site import DataVersion
 from .sources import Source, SourceKind
 
 __all__ = [
     "Council",
     "CouncilType",
     "CouncilWithoutType",
+    "DataVersion",
     "DatePrecision",
     "Discrepancy",
     "Intervention",

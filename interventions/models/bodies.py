@@ -3,10 +3,16 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from .common import Cited, PublishedQuerySet, SlugManager, date_order_constraint, published_field
+from .common import (
+    Cited,
+    PublishedQuerySet,
+    SlugManager,
+    date_order_constraint,
+    published_field,
+    slug_url,
+)
 
 
 class CouncilType(models.TextChoices):
@@ -100,7 +106,7 @@ class Council(Cited):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("interventions:council-detail", kwargs={"slug": self.slug})
+        return slug_url("interventions:council-detail", self.slug)
 
     def natural_key(self):
         return (self.slug,)

@@ -2,7 +2,6 @@
 
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from .bodies import Council, Organisation
@@ -16,6 +15,7 @@ from .common import (
     partial_date_constraint,
     partial_date_fields,
     published_field,
+    slug_url,
     validate_partial_date,
 )
 
@@ -158,7 +158,7 @@ class Intervention(Fact):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("interventions:intervention-detail", kwargs={"slug": self.slug})
+        return slug_url("interventions:intervention-detail", self.slug)
 
     def natural_key(self):
         return (self.slug,)

@@ -1,6 +1,5 @@
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from .common import (
@@ -10,6 +9,7 @@ from .common import (
     partial_date_constraint,
     partial_date_fields,
     published_field,
+    slug_url,
     validate_partial_date,
 )
 
@@ -68,7 +68,7 @@ class Source(models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("interventions:source-detail", kwargs={"slug": self.slug})
+        return slug_url("interventions:source-detail", self.slug)
 
     def natural_key(self):
         return (self.slug,)

@@ -1,7 +1,6 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from interventions.models.common import (
@@ -12,7 +11,9 @@ from interventions.models.common import (
     format_partial_date,
     partial_date_constraint,
     partial_date_fields,
+    public_field,
     published_field,
+    slug_url,
     validate_partial_date,
 )
 
@@ -32,6 +33,7 @@ INSPECTION_PUBLIC = ("published", "council__published", "source__published")
 
 class InspectionQuerySet(PublishedQuerySet):
     public_flags = INSPECTION_PUBLIC
+    stored_flag = True
 
 
 class Inspection(Fact):
@@ -74,9 +76,10 @@ class Inspection(Fact):
     )
     summary = models.TextField(blank=True, default="")
     published = published_field()
+    public = public_field()
 
     objects = SlugManager.from_queryset(InspectionQuerySet)()
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["public"])
 
     class Meta:
         ordering = ["council", "year", "start_date", "slug"]
@@ -105,7 +108,7 @@ class Inspection(Fact):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("ratings:inspection-detail", kwargs={"slug": self.slug})
+        return slug_url("ratings:inspection-detail", self.slug)
 
     def natural_key(self):
         return (self.slug,)
@@ -126,6 +129,7 @@ class Inspection(Fact):
 
 class JudgementQuerySet(PublishedQuerySet):
     public_flags = (*(f"inspection__{flag}" for flag in INSPECTION_PUBLIC), "source__published")
+    stored_flag = True
 
 
 class JudgementManager(models.Manager.from_queryset(JudgementQuerySet)):
@@ -149,13 +153,15 @@ class Judgement(Fact):
     grade = models.CharField(max_length=30, blank=True, default="")
     score = models.SmallIntegerField(null=True, blank=True, editable=False)
     grade_as_printed = models.CharField(max_length=200, blank=True, default="")
+    public = public_field()
 
     objects = JudgementManager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["public"])
 
     class Meta:
         ordering = ["inspection", "position"]
         verbose_name = "judgement"
+        indexes = [models.Index(fields=["public", "framework"], name="judgement_public_framework")]
         constraints = [
             *Fact.Meta.constraints,
             models.UniqueConstraint(

@@ -4,13 +4,14 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from interventions.models.common import Fact, PublishedQuerySet, Qualifier
+from interventions.models.common import Fact, PublishedQuerySet, Qualifier, public_field
 
 
 class CouncilFigureQuerySet(PublishedQuerySet):
     """A figure is public when its council and source are, and its intervention if it has one."""
 
     public_flags = ("council__published", "source__published")
+    stored_flag = True
     optional_parents = (
         (
             "intervention",
@@ -108,9 +109,10 @@ class SpendingLine(Fact):
         related_name="payments_received",
     )
     note = models.TextField(blank=True, default="")
+    public = public_field()
 
     objects = SourceRefManager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["public"])
 
     class Meta:
         ordering = ["council", "year", "line", "ref"]
@@ -135,6 +137,9 @@ class SpendingLine(Fact):
             ),
         ]
         indexes = [
+            # Public lists: the count and the default order (by period) read this index only.
+            models.Index(fields=["public", "year"], name="spendingline_public_year"),
+            models.Index(fields=["public", "amount_gbp"], name="spendingline_public_amount"),
             models.Index(fields=["year", "council"], name="spendingline_year_council"),
             # A case study's and a council's money, in year order, without scanning the table.
             models.Index(fields=["intervention", "year"], name="spendingline_intervention_year"),
@@ -218,9 +223,10 @@ class Statistic(Fact):
     comparator_value = models.DecimalField(max_digits=16, decimal_places=4, null=True, blank=True)
     comparator_as_printed = models.CharField(max_length=100, blank=True, default="")
     note = models.TextField(blank=True, default="")
+    public = public_field()
 
     objects = SourceRefManager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["public"])
 
     class Meta:
         ordering = ["council", "measure", "year", "ref"]

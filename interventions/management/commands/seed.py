@@ -16,6 +16,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.core.serializers.base import DeserializationError
 from django.db import DatabaseError, transaction
 
+from interventions import publishing
+
 DEFAULT_DIR = Path(settings.BASE_DIR) / "fixtures"
 SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available: much faster
 
@@ -76,6 +78,8 @@ class Command(BaseCommand):
                 changed += written
                 if verbosity >= 2:
                     self.stdout.write(f"{path.name}: {count} rows, {written} new or changed")
+            # Saves keep the public flags true row by row; this is the safety net.
+            publishing.refresh_all()
         if verbosity >= 1:
             self.stdout.write(
                 self.style.SUCCESS(

@@ -17,6 +17,7 @@ from decimal import Decimal
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from interventions import datacache, publishing
 from interventions import models as im
 from ratings import models as rm
 
@@ -164,6 +165,9 @@ class Command(BaseCommand):
             self.make_inspections()
         self.make_spending()
         self.make_statistics()
+        # Bulk inserts skip the publishing service: set every public flag from the rule.
+        publishing.refresh_all()
+        datacache.bump()
         self.stdout.write(
             self.style.SUCCESS(f"Synthetic data set built (scale {scale}, seed {seed}).")
         )

@@ -1,0 +1,68 @@
+"""Answers that only change when the data does, cached until it does.
+
+Counting a million rows for a page count or a facet takes longer than a whole page may.
+The answer is the same until someone changes the data, so it is cached under the current
+data version (`DataVersion.number`), which every write to content moves on. Every server
+process reads the version (one indexed row) once per request, so an edit retires every
+cached answer everywhere at once; no answer is ever served for data that has changed.
+
+Writes through models move the version by signals (connected in `InterventionsConfig`);
+bulk writes (`seed`, `generate_synthetic`, the publishing service) call `bump()` themselves.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.conf import settings
+from django.core.cache import caches
+from django.db.models import F
+from django.utils import timezone
+
+from .models import DataVersion
+
+CACHE_ALIAS = "casebook"
+
+
+def cache():
+    return caches[CACHE_ALIAS]
+
+
+def enabled() -> bool:
+    return getattr(settings, "CASEBOOK_CACHE", True)
+
+
+def current(request=None) -> str:
+    """The data version, read at most once per request.
+
+    The number and the time it last moved: after a database is restored from a backup, or a
+    transaction that moved it rolls back, the number alone could come round again.
+    """
+    if request is not None and hasattr(request, "_casebook_data_version"):
+        return request._casebook_data_version
+    row = DataVersion.objects.filter(pk=1).values_list("number", "changed").first()
+    version = f"{row[0]}@{row[1].timestamp():.6f}" if row else "0"
+    if request is not None:
+        request._casebook_data_version = version
+    return version
+
+
+def bump() -> None:
+    """Say the data has changed: every cached answer is retired."""
+    now = timezone.now()
+    if not DataVersion.objects.filter(pk=1).update(number=F("number") + 1, changed=now):
+        DataVersion.objects.get_or_create(pk=1, defaults={"number": 1})
+
+
+def remember(request, key: str, compute, timeout: int | None = None):
+    """`compute()`, or its answer from the cache for this data version."""
+    if not enabled():
+        return compute()
+    digest = hashlib.sha256(key.encode()).hexdigest()
+    full_key = f"v{current(request)}:{digest}"
+    hit = cache().get(full_key)
+    if hit is not None:
+        return hit
+    value = compute()
+    cache().set(full_key, value, timeout)
+    return value

@@ -1,0 +1,143 @@
+"""The publishing service: keeps each large fact table's `public` column true.
+
+A fact is public when it is published and so is every record it belongs to (its council,
+its source, its case study and that case study's council and source; for a judgement, its
+inspection). Reading that through joins on every list made each count and sort over a
+million spending lines pay for three or four joins, so the tables that grow
+(`stored_flag = True` on their queryset) keep the answer on the row, and this module is
+the one place that writes it:
+
+- when a fact is saved, its own flag is recomputed;
+- when a record that facts belong to is saved and a field the rule reads has changed
+  (its `published` flag, or its own council or source), the flags of every fact that
+  reaches it are recomputed, in two UPDATE statements per fact table;
+- bulk loaders (`seed`, `generate_synthetic`) call `refresh_all()` when they finish.
+
+The column defaults to hidden, so a row written behind the service's back fails closed.
+`python manage.py check_public` compares every stored flag with the rule.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from functools import cache
+
+from django.apps import apps
+from django.db.models.signals import post_save, pre_save
+
+from . import datacache
+from .models.common import PublishedQuerySet
+
+
+def queryset_class(model) -> type[PublishedQuerySet] | None:
+    qs_class = getattr(model._default_manager, "_queryset_class", None)
+    if qs_class is not None and issubclass(qs_class, PublishedQuerySet):
+        return qs_class
+    return None
+
+
+@cache
+def public_models() -> tuple:
+    """The models that store their public flag."""
+    return tuple(
+        model
+        for model in apps.get_models()
+        if (qs_class := queryset_class(model)) is not None and qs_class.stored_flag
+    )
+
+
+@cache
+def dependants() -> dict:
+    """For each model the rule reads: the fields it reads there, and which facts reach it.
+
+    {Council: [("published", SpendingLine, "council"),
+               ("published", SpendingLine, "intervention__subject_council"), ...], ...}
+    """
+    found = defaultdict(set)
+    for model in public_models():
+        for path in queryset_class(model).flag_paths():
+            parts = path.split("__")
+            current = model
+            for depth, part in enumerate(parts):
+                if depth > 0:
+                    found[current].add((part, model, "__".join(parts[:depth])))
+                field = current._meta.get_field(part)
+                if field.is_relation:
+                    current = field.related_model
+    return {
+        owner: sorted(rules, key=lambda r: (r[1]._meta.label, r[2], r[0]))
+        for owner, rules in found.items()
+    }
+
+
+def refresh(model, rows=None) -> int:
+    """Recompute the public flag of `rows` (default: all) of `model`; return how many moved."""
+    rows = model._default_manager.all() if rows is None else rows
+    condition = queryset_class(model).public_condition()
+    shown = rows.filter(public=False).filter(condition).update(public=True)
+    hidden = rows.filter(public=True).exclude(condition).update(public=False)
+    if shown or hidden:
+        datacache.bump()
+    return shown + hidden
+
+
+def refresh_all() -> int:
+    return sum(refresh(model) for model in public_models())
+
+
+def mismatches(model) -> int:
+    """Rows whose stored flag disagrees with the rule (0 when all is well)."""
+    condition = queryset_class(model).public_condition()
+    rows = model._default_manager.all()
+    return (
+        rows.filter(public=False).filter(condition).count()
+        + rows.filter(public=True).exclude(condition).count()
+    )
+
+
+def watched_fields(owner) -> list[str]:
+    fields = {part for part, _, _ in dependants().get(owner, [])}
+    return sorted(owner._meta.get_field(name).attname for name in fields)
+
+
+def remember_before(sender, instance, raw=False, **kwargs):
+    """Before a record that facts belong to is saved, note what the rule reads on it."""
+    if instance.pk is None:
+        instance._public_before = None
+        return
+    instance._public_before = (
+        sender._default_manager.filter(pk=instance.pk).values(*watched_fields(sender)).first()
+    )
+
+
+def follow_owner(sender, instance, created=False, raw=False, **kwargs):
+    """After it is saved, recompute the facts that reach it, if what the rule reads changed."""
+    before = getattr(instance, "_public_before", None)
+    if created or before is None:
+        return  # nothing can belong to a record that did not exist a moment ago
+    changed = {name for name in before if before[name] != getattr(instance, name)}
+    for part, model, prefix in dependants().get(sender, []):
+        if sender._meta.get_field(part).attname in changed:
+            refresh(model, model._default_manager.filter(**{prefix: instance.pk}))
+
+
+def follow_fact(sender, instance, raw=False, **kwargs):
+    """After a fact is saved, recompute its own flag."""
+    refresh(sender, sender._default_manager.filter(pk=instance.pk))
+    instance.public = (
+        sender._default_manager.filter(pk=instance.pk).values_list("public", flat=True).first()
+    )
+
+
+def connect() -> None:
+    for owner in dependants():
+        pre_save.connect(
+            remember_before, sender=owner, dispatch_uid=f"public-before-{owner._meta.label}"
+        )
+        post_save.connect(
+            follow_owner, sender=owner, dispatch_uid=f"public-owner-{owner._meta.label}"
+        )
+    for model in public_models():
+        post_save.connect(
+            follow_fact, sender=model, dispatch_uid=f"public-fact-{model._meta.label}"
+        )
