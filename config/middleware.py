@@ -1,10 +1,12 @@
 """Keep answering when the database does not: a 503 page with Retry-After, then recovery."""
 
+import hashlib
 import logging
 import time
 
 from django.db import DatabaseError, InterfaceError, OperationalError, connections
 from django.template.loader import render_to_string
+from django.urls import Resolver404, resolve
 
 logger = logging.getLogger(__name__)
 
@@ -76,4 +78,79 @@ class ServerTimingMiddleware:
         response = self.get_response(request)
         elapsed = (time.perf_counter() - started) * 1000
         response["Server-Timing"] = f"app;dur={elapsed:.1f}"
+        return response
+
+
+class PublicPageCacheMiddleware:
+    """Serve the public pages from a cache keyed by the data version.
+
+    A public page depends only on its address and the data, so a page rendered once is
+    served again, byte for byte, until anything in the data changes (then every cached page
+    is retired at once: `interventions.datacache`). Signed-in users (who may see drafts)
+    are never served from it or stored in it; nor are pages that set a cookie, streamed
+    exports, or answers other than 200. `X-Casebook-Cache` says hit or miss.
+    """
+
+    PUBLIC_NAMESPACES = ("interventions", "ratings")
+    PUBLIC_NAMES = ("home", "sitemap")
+    MAX_BYTES = 256 * 1024
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from interventions import datacache
+
+        if not self.public_route(request) or not datacache.enabled():
+            return self.get_response(request)
+        try:
+            version = datacache.current(request)
+        except DatabaseError as error:
+            if not is_outage(error):
+                raise
+            return DatabaseOutageMiddleware.outage(error)
+        path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+        key = f"page:v{version}:{path}"
+        stored = datacache.cache().get(key)
+        if stored is not None:
+            return self.rebuild(stored)
+        response = self.get_response(request)
+        if self.cacheable(request, response):
+            datacache.cache().set(key, self.freeze(response))
+            response["X-Casebook-Cache"] = "miss"
+        return response
+
+    def public_route(self, request) -> bool:
+        """A GET of a public page by someone not signed in (staff may see drafts)."""
+        if request.method != "GET" or request.user.is_authenticated:
+            return False
+        try:
+            match = resolve(request.path_info)
+        except Resolver404:
+            return False
+        return match.namespace in self.PUBLIC_NAMESPACES or match.url_name in self.PUBLIC_NAMES
+
+    def cacheable(self, request, response) -> bool:
+        if response.status_code != 200 or response.streaming:
+            return False
+        if response.cookies or request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
+            return False  # a page carrying a CSRF token belongs to one visitor
+        if len(response.content) > self.MAX_BYTES:
+            return False
+        control = response.get("Cache-Control", "")
+        return "no-store" not in control and "private" not in control
+
+    @staticmethod
+    def freeze(response) -> tuple:
+        return (response.status_code, list(response.headers.items()), response.content)
+
+    @staticmethod
+    def rebuild(stored):
+        from django.http import HttpResponse
+
+        status, headers, content = stored
+        response = HttpResponse(content, status=status)
+        for name, value in headers:
+            response[name] = value
+        response["X-Casebook-Cache"] = "hit"
         return response

@@ -76,6 +76,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Public pages from a cache keyed by the data version; after auth, so staff bypass it.
+    "config.middleware.PublicPageCacheMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -204,4 +206,17 @@ AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
 
 SITE_NAME = "Casebook"
 # Where export_dataset writes the open-data zip that /data/ offers.
+# Counts, facets and whole public pages are cached per server process under the data version
+# (interventions.datacache): an edit anywhere retires them all at once. Off for comparisons.
+CASEBOOK_CACHE = env_bool("CASEBOOK_CACHE", True)
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "casebook": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "casebook",
+        "TIMEOUT": None,  # retired by the data version, not by age
+        "OPTIONS": {"MAX_ENTRIES": 600},  # pages of at most 256 KB: 150 MB at worst
+    },
+}
+
 DATA_EXPORT_DIR = Path(os.environ.get("CASEBOOK_EXPORT_DIR", BASE_DIR / "var" / "exports"))

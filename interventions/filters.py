@@ -1,6 +1,13 @@
 import django_filters
 
-from .filter_fields import TextFilter, YearFilter, council_filters, slug_choices, slug_filter
+from .filter_fields import (
+    ChoicesFilter,
+    TextFilter,
+    YearFilter,
+    council_filters,
+    slug_choices,
+    slug_filter,
+)
 from .models import (
     Council,
     CouncilType,
@@ -23,18 +30,14 @@ def filter_mentioned(queryset, name, value):
 class InterventionFilter(django_filters.FilterSet):
     q = TextFilter(label="Words", fields=("title", "summary", "subject_council__name"))
     council, council_type, region = council_filters("subject_council")
-    kind = django_filters.MultipleChoiceFilter(
-        label="Kind", field_name="kind", choices=InterventionKind.choices
-    )
+    kind = ChoicesFilter(label="Kind", field_name="kind", choices=InterventionKind.choices)
     service_area = django_filters.ModelMultipleChoiceFilter(
         label="Service area",
         field_name="service_areas__slug",
         to_field_name="slug",
         queryset=slug_choices("interventions.ServiceArea"),
     )
-    status = django_filters.MultipleChoiceFilter(
-        label="Status", field_name="status", choices=Status.choices
-    )
+    status = ChoicesFilter(label="Status", field_name="status", choices=Status.choices)
     mentioned = django_filters.ChoiceFilter(
         label="Depth", choices=MENTIONED, method=filter_mentioned, empty_label="All"
     )
@@ -52,12 +55,10 @@ class InterventionFilter(django_filters.FilterSet):
 
 class CouncilFilter(django_filters.FilterSet):
     q = TextFilter(label="Name", fields=("name", "also_known_as"))
-    council_type = django_filters.MultipleChoiceFilter(
+    council_type = ChoicesFilter(
         label="Council type", field_name="council_type", choices=CouncilType.choices
     )
-    region = django_filters.MultipleChoiceFilter(
-        label="Region", field_name="region", choices=Region.choices
-    )
+    region = ChoicesFilter(label="Region", field_name="region", choices=Region.choices)
 
     class Meta:
         model = Council
@@ -68,7 +69,7 @@ class WorkstreamFilter(django_filters.FilterSet):
     q = TextFilter(label="Words", fields=("name", "objective", "lead"))
     council, council_type, region = council_filters("intervention__subject_council")
     intervention = slug_filter("Intervention", "intervention", "interventions.Intervention")
-    kind = django_filters.MultipleChoiceFilter(
+    kind = ChoicesFilter(
         label="Kind of intervention",
         field_name="intervention__kind",
         choices=InterventionKind.choices,
@@ -81,9 +82,7 @@ class WorkstreamFilter(django_filters.FilterSet):
 
 class SourceFilter(django_filters.FilterSet):
     q = TextFilter(label="Words", fields=("title", "publisher", "authors", "summary"))
-    kind = django_filters.MultipleChoiceFilter(
-        label="Kind", field_name="kind", choices=SourceKind.choices
-    )
+    kind = ChoicesFilter(label="Kind", field_name="kind", choices=SourceKind.choices)
     publisher = django_filters.AllValuesMultipleFilter(label="Publisher", field_name="publisher")
 
     class Meta:

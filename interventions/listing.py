@@ -17,18 +17,25 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import Paginator
 from django.db import OperationalError, connection, transaction
 from django.db.models import Count, F, QuerySet
 from django.http import HttpResponse, JsonResponse, QueryDict, StreamingHttpResponse
+from django.utils.functional import cached_property
 from django.utils.text import slugify
 from django.views.generic import TemplateView
+
+from . import datacache
 
 FORMATS = ("html", "csv", "json")
 # Like Datasette's facet_time_limit_ms: a facet whose counts take longer is shown without
 # counts rather than holding up the page (counting a million rows is the slow case).
-FACET_VALUES_MAX = 200  # a facet lists at most this many values, the commonest first
-FACET_TIME_LIMIT_MS = int(os.environ.get("CASEBOOK_FACET_TIME_LIMIT_MS", "40"))
+# A facet lists at most this many values, the commonest first, plus any that are ticked:
+# 400 councils with their counts would make a list page three times its size.
+FACET_VALUES_MAX = 30
+# Counts (and time-outs) are cached until the data changes: the limit bounds a first visit.
+FACET_TIME_LIMIT_MS = int(os.environ.get("CASEBOOK_FACET_TIME_LIMIT_MS", "100"))
 CSV_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -85,6 +92,7 @@ class FacetView:
     values: list[FacetValue] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     timed_out: bool = False
+    more: bool = False  # only the commonest values are listed
 
 
 class QueryTooSlow(Exception):
@@ -129,6 +137,29 @@ def time_limit(milliseconds: int):
         raw.set_progress_handler(None, 0)
 
 
+def walk(model, path: str):
+    """The fields along a lookup path ("inspection__council__name")."""
+    fields = []
+    for part in path.split("__"):
+        field = model._meta.get_field(part)
+        fields.append(field)
+        if field.is_relation:
+            model = field.related_model
+    return fields
+
+
+def may_be_null(model, path: str) -> bool:
+    try:
+        return any(getattr(field, "null", False) for field in walk(model, path))
+    except FieldDoesNotExist:
+        return True  # an annotation (a count, say): assume the worst
+
+
+def crosses_many(model, path: str) -> bool:
+    """Whether one row can reach several values along the path (so counts need DISTINCT)."""
+    return any(field.many_to_many or field.one_to_many for field in walk(model, path))
+
+
 @dataclass
 class Cell:
     text: str
@@ -141,6 +172,31 @@ CITATION_COLUMNS = [
     Column("source", "Source", lambda o: o.source.title),
     Column("locator", "Where in the source", lambda o: o.locator, in_html=False),
 ]
+
+
+class CachedCountPaginator(Paginator):
+    """A paginator whose count (a COUNT over up to a million rows) is cached until the data
+    changes: turning a page or re-sorting does not count again."""
+
+    def __init__(self, object_list, per_page, *, request, key: str):
+        super().__init__(object_list, per_page)
+        self.request, self.key = request, key
+
+    @cached_property
+    def count(self) -> int:
+        return datacache.remember(self.request, self.key, self.object_list.count)
+
+    def page(self, number):
+        """Find the page's ids with a narrow query first, then read those rows whole.
+
+        Sorting a million rows carrying every joined column is what made a sorted page slow;
+        sorting ids (from an index where there is one) and joining 50 rows is cheap."""
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = min(bottom + self.per_page, self.count)
+        ids = list(self.object_list.values_list("pk", flat=True)[bottom:top])
+        found = {obj.pk: obj for obj in self.object_list.order_by().filter(pk__in=ids)}
+        return self._get_page([found[pk] for pk in ids if pk in found], number, self)
 
 
 class BadRequest(Exception):
@@ -205,13 +261,16 @@ class ListPage(TemplateView):
             raise BadRequest(
                 f'Cannot sort by "{sort}". Sort by one of: {", ".join(self.sort_columns())}.'
             )
+        return sort, self.order_for(column, descending=sort.startswith("-"))
+
+    def order_for(self, column: Column, descending: bool) -> list:
+        """Blanks last either way, but only where there can be blanks: NULLS LAST on a
+        column without NULLs would stop the database reading its order from an index."""
         expression = F(column.order_by)
-        expression = (
-            expression.desc(nulls_last=True)
-            if sort.startswith("-")
-            else expression.asc(nulls_last=True)
-        )
-        return sort, [expression, "-pk" if sort.startswith("-") else "pk"]
+        nulls_last = True if may_be_null(self.get_queryset().model, column.order_by) else None
+        if descending:
+            return [expression.desc(nulls_last=nulls_last), "-pk"]
+        return [expression.asc(nulls_last=nulls_last), "pk"]
 
     @staticmethod
     def without_filter(filterset, param: str) -> QuerySet:
@@ -231,6 +290,23 @@ class ListPage(TemplateView):
             for v in data.getlist(facet.param)
         ]
 
+    @staticmethod
+    def count_facet(query, path: str, selected: list[str]) -> dict:
+        """The facet's counts, or that counting took too long (remembered like a count, so
+        later visitors to the same list do not wait for the same time-out)."""
+        try:
+            with time_limit(FACET_TIME_LIMIT_MS):
+                rows = list(query.order_by("-n", path)[: FACET_VALUES_MAX + 1])
+                more = len(rows) > FACET_VALUES_MAX
+                rows = rows[:FACET_VALUES_MAX]
+                shown = {str(row[path]) for row in rows}
+                missing = [value for value in selected if value not in shown]
+                if more and missing:
+                    rows += list(query.filter(**{f"{path}__in": missing}))
+                return {"rows": rows, "more": more}
+        except QueryTooSlow:
+            return {"timed_out": True}
+
     def facet_views(self, filterset) -> list[FacetView]:
         views = []
         base = self.filter_data()
@@ -241,13 +317,17 @@ class ListPage(TemplateView):
             query = (
                 queryset.order_by()
                 .values(facet.value_path, label_path)
-                .annotate(n=Count("pk", distinct=True))
+                .annotate(n=Count("pk", distinct=crosses_many(queryset.model, facet.value_path)))
                 .filter(**{f"{facet.value_path}__isnull": False})
             )
-            try:
-                with time_limit(FACET_TIME_LIMIT_MS):
-                    rows = list(query.order_by("-n")[:FACET_VALUES_MAX])
-            except QueryTooSlow:
+            counted = datacache.remember(
+                self.request,
+                self.cache_key("facet", facet.param),
+                lambda query=query, facet=facet: self.count_facet(
+                    query, facet.value_path, base.getlist(facet.param)
+                ),
+            )
+            if counted.get("timed_out"):
                 views.append(
                     FacetView(
                         facet=facet,
@@ -257,6 +337,7 @@ class ListPage(TemplateView):
                     )
                 )
                 continue
+            rows = counted["rows"]
             labels = dict(facet.choices) if facet.choices is not None else {}
             selected = set(base.getlist(facet.param))
             values = [
@@ -271,7 +352,12 @@ class ListPage(TemplateView):
             ]
             values.sort(key=lambda v: (-v.count, v.label))
             views.append(
-                FacetView(facet=facet, values=values, errors=filterset.errors.get(facet.param, []))
+                FacetView(
+                    facet=facet,
+                    values=values,
+                    errors=filterset.errors.get(facet.param, []),
+                    more=counted.get("more", False),
+                )
             )
         return views
 
@@ -300,7 +386,9 @@ class ListPage(TemplateView):
         queryset = filterset.qs.order_by(*ordering)
         if fmt == "csv":
             return self.csv_response(queryset)
-        paginator = Paginator(queryset, self.paginate_by)
+        paginator = CachedCountPaginator(
+            queryset, self.paginate_by, request=request, key=self.cache_key("count")
+        )
         page_param = request.GET.get("page", "1")
         page = paginator.get_page(page_param)
         if str(page.number) != page_param and "page" in request.GET:
@@ -321,13 +409,14 @@ class ListPage(TemplateView):
         )
         return self.render_to_response(context)
 
+    def cache_key(self, *parts: str) -> str:
+        """What an answer about this list depends on, besides the data: its filters."""
+        filters = sorted(self.filter_data().lists())
+        return repr((type(self).__module__, type(self).__qualname__, *parts, filters))
+
     def default_ordering(self) -> list:
-        key = self.default_sort.removeprefix("-")
-        column = self.sort_columns()[key]
-        expression = F(column.order_by)
-        if self.default_sort.startswith("-"):
-            return [expression.desc(nulls_last=True), "-pk"]
-        return [expression.asc(nulls_last=True), "pk"]
+        column = self.sort_columns()[self.default_sort.removeprefix("-")]
+        return self.order_for(column, descending=self.default_sort.startswith("-"))
 
     @staticmethod
     def filter_label(filterset, name: str) -> str:

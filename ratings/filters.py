@@ -2,6 +2,7 @@ import django_filters
 
 from interventions.filter_fields import (
     AmountFilter,
+    ChoicesFilter,
     TextFilter,
     YearFilter,
     council_filters,
@@ -9,18 +10,21 @@ from interventions.filter_fields import (
 )
 
 from .models import Framework, Judgement, SpendingKind, SpendingLine
+from .models.scales import SCALE_GRADES
+
+# Every grade of every scale, from the scales themselves (the database holds no others),
+# rather than a SELECT DISTINCT over every judgement each time the form is built.
+GRADE_CHOICES = [(g, g) for g in dict.fromkeys(g for s in SCALE_GRADES.values() for g in s)]
 
 
 class JudgementFilter(django_filters.FilterSet):
     q = TextFilter(label="Words", fields=("area", "section", "inspection__title"))
     council, council_type, region = council_filters("inspection__council")
-    framework = django_filters.MultipleChoiceFilter(
-        label="Framework", field_name="framework", choices=Framework.choices
-    )
+    framework = ChoicesFilter(label="Framework", field_name="framework", choices=Framework.choices)
     inspectorate = slug_filter(
         "Inspectorate", "inspection__inspectorate", "interventions.Organisation"
     )
-    grade = django_filters.AllValuesMultipleFilter(label="Grade", field_name="grade")
+    grade = ChoicesFilter(label="Grade", field_name="grade", choices=GRADE_CHOICES)
     year_from = YearFilter(label="Year from", field_name="inspection__year", lookup_expr="gte")
     year_to = YearFilter(label="Year to", field_name="inspection__year", lookup_expr="lte")
 
@@ -32,9 +36,7 @@ class JudgementFilter(django_filters.FilterSet):
 class SpendingFilter(django_filters.FilterSet):
     q = TextFilter(label="Words", fields=("line", "note", "as_printed"))
     council, council_type, region = council_filters("council")
-    kind = django_filters.MultipleChoiceFilter(
-        label="Kind", field_name="kind", choices=SpendingKind.choices
-    )
+    kind = ChoicesFilter(label="Kind", field_name="kind", choices=SpendingKind.choices)
     intervention = slug_filter("Intervention", "intervention", "interventions.Intervention")
     year_from = YearFilter(label="Year from", field_name="year", lookup_expr="gte")
     year_to = YearFilter(label="Year to", field_name="year", lookup_expr="lte")

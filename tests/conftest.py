@@ -13,6 +13,16 @@ def content_models():
     return [*models, apps.get_model("interventions", "Intervention").service_areas.through]
 
 
+@pytest.fixture(autouse=True)
+def fresh_caches():
+    """Cached pages and counts are keyed by the data version, which a rolled-back test
+    transaction can bring round again: start every test with empty caches."""
+    from django.core.cache import caches
+
+    for alias in ("default", "casebook"):
+        caches[alias].clear()
+
+
 @pytest.fixture(scope="session")
 def seed_rows(django_db_setup, django_db_blocker):
     """Run the real `seed` command once, remember the rows it made, and roll it back."""
