@@ -2,6 +2,7 @@
 
 from interventions.listing import CITATION_COLUMNS, Column, Facet, ListPage
 from interventions.models import CouncilType, Region
+from interventions.models.common import slug_url
 
 from ..filters import JudgementFilter, SpendingFilter
 from ..models import Framework, Judgement, SpendingKind, SpendingLine
@@ -27,6 +28,18 @@ def money(line) -> str:
     amount = line.amount_gbp
     text = f"£{amount:,.0f}" if amount == amount.to_integral_value() else f"£{amount:,.2f}"
     return f"{line.get_qualifier_display().lower()} {text}" if line.qualifier else text
+
+
+KIND_LABELS = dict(SpendingKind.choices)
+
+
+def party(council: str | None, organisation: str | None, abbreviation: str | None) -> str:
+    """Who paid or was paid, as str() of the council or organisation would put it."""
+    if council:
+        return council
+    if organisation:
+        return f"{organisation} ({abbreviation})" if abbreviation else organisation
+    return ""
 
 
 class JudgementList(ListPage):
@@ -117,6 +130,34 @@ class SpendingList(ListPage):
         Column("payee", "Paid to", lambda o: str(o.payee) if o.payee else ""),
         *CITATION_COLUMNS,
     ]
+
+    export_fields = (
+        "council__name",
+        "line",
+        "period",
+        "kind",
+        "amount_gbp",
+        "as_printed",
+        "qualifier",
+        "intervention__title",
+        *(
+            f"{side}_{path}"
+            for side in ("payer", "payee")
+            for path in ("council__name", "organisation__name", "organisation__abbreviation")
+        ),
+        "source__title",
+        "locator",
+        "council__slug",
+        "ref",
+    )
+
+    def export_row(self, values):
+        council, line, period, kind, amount, printed, qualifier, intervention = values[:8]
+        payer, payee = party(*values[8:11]), party(*values[11:14])
+        source, locator, slug, ref = values[14:]
+        cells = [council, line, period, KIND_LABELS[kind], amount, printed, qualifier]
+        cells += [intervention or "", payer, payee, source, locator]
+        return cells, f"{slug_url('interventions:council-detail', slug)}#spending-{ref}"
 
     def get_queryset(self):
         return SpendingLine.objects.published().select_related(
