@@ -51,6 +51,9 @@ check: lint
 
 # Casebook against Datasette at England scale; DB=postgres puts Casebook on PostgreSQL.
 bench: setup
+	@command -v wrk >/dev/null || { echo "installing wrk from Debian's packages"; \
+	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
 	$(UV) sync --frozen --python $(PYTHON) --group bench --inexact
 	DB=$(DB) $(PY) benchmarks/bench.py
 
