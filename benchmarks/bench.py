@@ -79,8 +79,10 @@ def ensure_postgres() -> None:
         manage("migrate", "-v0", database_url=PG_URL)
         manage("seed", "-v0", database_url=PG_URL)
         manage("generate_synthetic", "--scale", "1", "--replace", database_url=PG_URL)
-        with psycopg.connect(PG_URL, autocommit=True) as conn:
-            conn.execute("VACUUM ANALYZE")
+    else:
+        manage("migrate", "-v0", database_url=PG_URL)  # a database from older code
+    with psycopg.connect(PG_URL, autocommit=True) as conn:
+        conn.execute("VACUUM ANALYZE")
 
 
 def wait_for(url: str, seconds: float = 60) -> None:
