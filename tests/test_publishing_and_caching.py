@@ -219,3 +219,48 @@ def test_the_fast_spending_export_writes_the_same_file_as_the_model_by_model_one
     fast = "".join(view.csv_rows(rows, fast=True))
     assert fast == "".join(view.csv_rows(rows, fast=False))
     assert fast.count("\r\n") == 1 + lines.count()
+
+
+def test_a_councils_page_reuses_the_council_facet_of_the_whole_list(client):
+    councils = [f.CouncilFactory() for _ in range(3)]
+    for council in councils:
+        line_for(council)
+    client.get(SPENDING)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(SPENDING, {"council": councils[0].slug})
+    council_facet = [q for q in queries if 'GROUP BY "interventions_council"."slug"' in q["sql"]]
+    assert council_facet == []
+    facet = next(v for v in response.context["facets"] if v.facet.param == "council")
+    assert [(v.value, v.count, v.selected) for v in facet.values if v.selected] == [
+        (councils[0].slug, 1, True)
+    ]
+
+
+def test_a_parameter_no_filter_reads_does_not_count_again(client):
+    line_for(f.CouncilFactory())
+    client.get(SPENDING)
+    with CaptureQueriesContext(connection) as queries:
+        client.get(SPENDING, {"utm_source": "newsletter"})
+    assert [q["sql"] for q in queries if "COUNT(" in q["sql"].upper()] == []
+
+
+def test_a_ticked_value_beyond_the_commonest_is_still_listed_to_untick(client, monkeypatch):
+    from interventions import listing
+
+    monkeypatch.setattr(listing, "FACET_VALUES_MAX", 2)
+    rare = f.CouncilFactory(name="Rare Borough Council")
+    line_for(rare)
+    for _ in range(3):
+        council = f.CouncilFactory()
+        for _ in range(3):
+            line_for(council)
+    response = client.get(SPENDING, {"council": rare.slug})
+    facet = next(v for v in response.context["facets"] if v.facet.param == "council")
+    assert facet.more
+    assert len(facet.values) == 3  # the two commonest, then the ticked one
+    assert (facet.values[-1].value, facet.values[-1].count, facet.values[-1].selected) == (
+        rare.slug,
+        1,
+        True,
+    )
+    assert "The commonest" in response.content.decode()
