@@ -116,7 +116,9 @@ class PublicPageCacheMiddleware:
             return self.rebuild(stored)
         response = self.get_response(request)
         if self.cacheable(request, response):
-            datacache.cache().set(key, self.freeze(response))
+            incomplete = getattr(response, "casebook_incomplete", False)
+            timeout = datacache.INCOMPLETE_SECONDS if incomplete else None
+            datacache.cache().set(key, self.freeze(response), timeout)
             response["X-Casebook-Cache"] = "miss"
         return response
 

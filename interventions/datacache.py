@@ -54,8 +54,16 @@ def bump() -> None:
         DataVersion.objects.get_or_create(pk=1, defaults={"number": 1})
 
 
-def remember(request, key: str, compute, timeout: int | None = None):
-    """`compute()`, or its answer from the cache for this data version."""
+# An answer that is incomplete because the server was slow (a facet that gave up counting)
+# is kept for a minute, not until the next edit: a busy moment must not hide it for days.
+INCOMPLETE_SECONDS = 60
+
+
+def remember(request, key: str, compute, timeout_for=None):
+    """`compute()`, or its answer from the cache for this data version.
+
+    `timeout_for(value)` may give an answer a lifetime in seconds (None: until the data
+    changes)."""
     if not enabled():
         return compute()
     digest = hashlib.sha256(key.encode()).hexdigest()
@@ -64,5 +72,5 @@ def remember(request, key: str, compute, timeout: int | None = None):
     if hit is not None:
         return hit
     value = compute()
-    cache().set(full_key, value, timeout)
+    cache().set(full_key, value, timeout_for(value) if timeout_for else None)
     return value

@@ -199,6 +199,10 @@ class CachedCountPaginator(Paginator):
         return self._get_page([found[pk] for pk in ids if pk in found], number, self)
 
 
+def incomplete_for_a_minute(counted: dict) -> int | None:
+    return datacache.INCOMPLETE_SECONDS if counted.get("timed_out") else None
+
+
 class BadRequest(Exception):
     """A query string the list cannot answer (shown on the page, or a 400 for data formats)."""
 
@@ -282,12 +286,24 @@ class ListPage(TemplateView):
         return queryset
 
     @staticmethod
-    def selected_only(facet: Facet, data: QueryDict) -> list[FacetValue]:
-        """When counting is too slow, still show (and allow un-ticking) what is selected."""
+    def selected_only(facet: Facet, data: QueryDict, query) -> list[FacetValue]:
+        """When counting is too slow, still show (and allow un-ticking) what is selected,
+        by name: the labels of a few ticked values are found without counting."""
+        selected = data.getlist(facet.param)
         labels = dict(facet.choices) if facet.choices is not None else {}
+        label_path = facet.label_path or facet.value_path
+        if selected and facet.choices is None and label_path != facet.value_path:
+            model = walk(query.model, facet.value_path)[-1].model
+            field = facet.value_path.rsplit("__", 1)[-1]
+            label = label_path.rsplit("__", 1)[-1]
+            labels = dict(
+                model._default_manager.published()
+                .filter(**{f"{field}__in": selected})
+                .values_list(field, label)
+            )
         return [
-            FacetValue(value=v, label=labels.get(v, v), count=None, selected=True)
-            for v in data.getlist(facet.param)
+            FacetValue(value=v, label=str(labels.get(v, v)), count=None, selected=True)
+            for v in selected
         ]
 
     @staticmethod
@@ -327,6 +343,7 @@ class ListPage(TemplateView):
                 self.request,
                 self.cache_key("facet", facet.param, leave_out=facet.param),
                 lambda query=query, facet=facet: self.count_facet(query, facet.value_path),
+                timeout_for=incomplete_for_a_minute,
             )
             shown = {str(row[facet.value_path]) for row in counted.get("rows", [])}
             missing = [v for v in base.getlist(facet.param) if v not in shown]
@@ -337,13 +354,14 @@ class ListPage(TemplateView):
                     lambda query=query, facet=facet, missing=missing: self.count_values(
                         query, facet.value_path, missing
                     ),
+                    timeout_for=incomplete_for_a_minute,
                 )
                 counted = {**counted, "rows": counted["rows"] + extra.get("rows", [])}
             if counted.get("timed_out"):
                 views.append(
                     FacetView(
                         facet=facet,
-                        values=self.selected_only(facet, base),
+                        values=self.selected_only(facet, base, queryset),
                         errors=filterset.errors.get(facet.param, []),
                         timed_out=True,
                     )
@@ -419,7 +437,11 @@ class ListPage(TemplateView):
             problems=problems,
             sort=sort,
         )
-        return self.render_to_response(context)
+        response = self.render_to_response(context)
+        # A page with a facet that gave up counting is kept in the page cache for a minute
+        # only (config.middleware.PublicPageCacheMiddleware), like the time-out itself.
+        response.casebook_incomplete = any(view.timed_out for view in context["facets"])
+        return response
 
     def cache_key(self, *parts: str, leave_out: str = "") -> str:
         """What an answer about this list depends on, besides the data: its filters.

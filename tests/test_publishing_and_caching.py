@@ -264,3 +264,59 @@ def test_a_ticked_value_beyond_the_commonest_is_still_listed_to_untick(client, m
         True,
     )
     assert "The commonest" in response.content.decode()
+
+
+@pytest.fixture
+def too_slow(monkeypatch):
+    """Every facet gives up counting, as on a busy server with a million rows."""
+    from contextlib import contextmanager
+
+    from interventions import listing
+
+    @contextmanager
+    def always_too_slow(milliseconds):
+        raise listing.QueryTooSlow
+        yield
+
+    monkeypatch.setattr(listing, "time_limit", always_too_slow)
+    return monkeypatch
+
+
+def council_facet(response):
+    return next(v for v in response.context["facets"] if v.facet.param == "council")
+
+
+def test_a_ticked_council_is_named_when_its_facet_gives_up_counting(client, too_slow):
+    council = f.CouncilFactory(name="Slowcount Borough Council")
+    line_for(council)
+    facet = council_facet(client.get(SPENDING, {"council": council.slug}))
+    assert facet.timed_out
+    assert [(v.label, v.count, v.selected) for v in facet.values] == [
+        ("Slowcount Borough Council", None, True)
+    ]
+
+
+def test_naming_a_ticked_value_never_reveals_an_unpublished_council(client, too_slow):
+    hidden = f.CouncilFactory(name="Secret Draft Council", published=False)
+    response = client.get(SPENDING, {"council": hidden.slug})
+    assert "Secret Draft Council" not in response.content.decode()
+
+
+def test_a_facet_that_gave_up_is_remembered_for_a_while(client, too_slow):
+    line_for(f.CouncilFactory())
+    assert council_facet(client.get(SPENDING)).timed_out
+    too_slow.undo()  # the server is quiet again, within the minute
+    assert council_facet(client.get(SPENDING, {"sort": "amount_gbp"})).timed_out
+
+
+def test_a_facet_that_gave_up_is_counted_again_once_its_time_is_over(client, too_slow, monkeypatch):
+    from interventions import datacache
+
+    monkeypatch.setattr(datacache, "INCOMPLETE_SECONDS", 0)  # "a minute" that is over at once
+    line_for(f.CouncilFactory())
+    assert council_facet(client.get(SPENDING)).timed_out
+    too_slow.undo()
+    response = client.get(SPENDING)  # the page itself was not kept either
+    facet = council_facet(response)
+    assert not facet.timed_out
+    assert [v.count for v in facet.values] == [1]
