@@ -70,15 +70,20 @@ def dependants() -> dict:
     }
 
 
-def refresh(model, rows=None) -> int:
-    """Recompute the public flag of `rows` (default: all) of `model`; return how many moved."""
+def disagreeing(model, rows=None):
+    """The rows the rule shows but the flag hides, and the rows it hides but the flag shows."""
     rows = model._default_manager.all() if rows is None else rows
     condition = queryset_class(model).public_condition()
-    shown = rows.filter(public=False).filter(condition).update(public=True)
-    hidden = rows.filter(public=True).exclude(condition).update(public=False)
-    if shown or hidden:
+    return rows.filter(public=False).filter(condition), rows.filter(public=True).exclude(condition)
+
+
+def refresh(model, rows=None) -> int:
+    """Recompute the public flag of `rows` (default: all) of `model`; return how many moved."""
+    to_show, to_hide = disagreeing(model, rows)
+    moved = to_show.update(public=True) + to_hide.update(public=False)
+    if moved:
         datacache.bump()
-    return shown + hidden
+    return moved
 
 
 def refresh_all() -> int:
@@ -87,12 +92,8 @@ def refresh_all() -> int:
 
 def mismatches(model) -> int:
     """Rows whose stored flag disagrees with the rule (0 when all is well)."""
-    condition = queryset_class(model).public_condition()
-    rows = model._default_manager.all()
-    return (
-        rows.filter(public=False).filter(condition).count()
-        + rows.filter(public=True).exclude(condition).count()
-    )
+    to_show, to_hide = disagreeing(model)
+    return to_show.count() + to_hide.count()
 
 
 def watched_fields(owner) -> list[str]:
