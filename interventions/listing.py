@@ -29,12 +29,12 @@ from django.views.generic import TemplateView
 from . import datacache
 
 FORMATS = ("html", "csv", "json")
-# Like Datasette's facet_time_limit_ms: a facet whose counts take longer is shown without
-# counts rather than holding up the page (counting a million rows is the slow case).
 # A facet lists at most this many values, the commonest first, plus any that are ticked:
 # 400 councils with their counts would make a list page three times its size.
 FACET_VALUES_MAX = 30
-# Counts (and time-outs) are cached until the data changes: the limit bounds a first visit.
+# Like Datasette's facet_time_limit_ms: a facet whose counts take longer is shown without
+# counts rather than holding up the page (counting a million rows is the slow case).
+# Counts are cached until the data changes, a time-out for a minute (datacache).
 FACET_TIME_LIMIT_MS = int(os.environ.get("CASEBOOK_FACET_TIME_LIMIT_MS", "100"))
 CSV_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
