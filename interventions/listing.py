@@ -271,7 +271,8 @@ class ListPage(TemplateView):
         """Blanks last either way, but only where there can be blanks: NULLS LAST on a
         column without NULLs would stop the database reading its order from an index."""
         expression = F(column.order_by)
-        nulls_last = True if may_be_null(self.get_queryset().model, column.order_by) else None
+        model = self.filterset_class._meta.model
+        nulls_last = True if may_be_null(model, column.order_by) else None
         if descending:
             return [expression.desc(nulls_last=nulls_last), "-pk"]
         return [expression.asc(nulls_last=nulls_last), "pk"]
@@ -307,24 +308,26 @@ class ListPage(TemplateView):
         ]
 
     @staticmethod
-    def count_facet(query, path: str) -> dict:
-        """The facet's commonest values, or that counting took too long (remembered like a
-        count, so later visitors to the same list do not wait for the same time-out)."""
+    def rows_in_time(query) -> dict:
+        """{"rows": …} if the query answers within the facet time limit, else {"timed_out":
+        True}; remembered like a count, so later visitors do not wait for the same time-out."""
         try:
             with time_limit(FACET_TIME_LIMIT_MS):
-                rows = list(query.order_by("-n", path)[: FACET_VALUES_MAX + 1])
+                return {"rows": list(query)}
         except QueryTooSlow:
             return {"timed_out": True}
-        return {"rows": rows[:FACET_VALUES_MAX], "more": len(rows) > FACET_VALUES_MAX}
 
-    @staticmethod
-    def count_values(query, path: str, values: list[str]) -> dict:
+    def count_facet(self, query, path: str) -> dict:
+        """The facet's commonest values, and whether there are more."""
+        counted = self.rows_in_time(query.order_by("-n", path)[: FACET_VALUES_MAX + 1])
+        if "rows" in counted:
+            rows = counted["rows"]
+            counted = {"rows": rows[:FACET_VALUES_MAX], "more": len(rows) > FACET_VALUES_MAX}
+        return counted
+
+    def count_values(self, query, path: str, values: list[str]) -> dict:
         """Counts for ticked values beyond the commonest, so they can be unticked."""
-        try:
-            with time_limit(FACET_TIME_LIMIT_MS):
-                return {"rows": list(query.filter(**{f"{path}__in": values}))}
-        except QueryTooSlow:
-            return {"timed_out": True}
+        return self.rows_in_time(query.filter(**{f"{path}__in": values}))
 
     def facet_views(self, filterset) -> list[FacetView]:
         views = []
