@@ -4,8 +4,8 @@ This module computes geometry only; templates/includes/_chart_*.html draw it. Ea
 comes with the same data in a table on the page. Series differ by marker shape and line
 pattern as well as colour, so no information is carried by colour alone.
 
-Grade scales are not imported from `ratings` (which depends on this app): the scale of
-each framework is read from the data, as the (grade, score) pairs that inspections carry.
+Grade scales are not imported from `ratings` (which depends on this app): each inspection
+row gives its framework's scale (`scale_levels()`), without a query.
 """
 
 from __future__ import annotations
@@ -50,6 +50,7 @@ class Point:
     title: str
     marker: str
     path: str = ""
+    trigger: bool = False  # the inspection that led to the intervention: ringed
 
     def __post_init__(self):
         self.path = marker_path(self.marker, self.x, self.y)
@@ -72,6 +73,7 @@ class Series:
     dash: str
     marker: str
     points: list[Point] = field(default_factory=list)
+    framework: str = ""  # a band's second line
     ranges: list[Range] = field(default_factory=list)
     joined: bool = True  # draw a line through the points
     label_y: float = 0  # where the band or legend label sits
@@ -84,6 +86,10 @@ class Series:
     @property
     def line(self) -> str:
         return " ".join(f"{p.x:.1f},{p.y:.1f}" for p in self.points)
+
+    @property
+    def framework_y(self) -> float:
+        return self.label_y + 16
 
 
 @dataclass
@@ -101,6 +107,8 @@ class Chart:
     y_ticks: list[Tick] = field(default_factory=list)
     left_over: list[str] = field(default_factory=list)  # series not drawn
     x_label: str = "Year"
+    shades: list[Shade] = field(default_factory=list)
+    trigger_legend_y: float = 0
 
     @property
     def view_box(self) -> str:
@@ -117,6 +125,22 @@ class Chart:
     @property
     def y_label_x(self) -> float:
         return self.plot_left - 8
+
+    @property
+    def plot_height(self) -> float:
+        return self.plot_bottom - self.plot_top
+
+    @property
+    def trigger_legend_x(self) -> float:
+        return self.plot_left + 15
+
+    @property
+    def trigger_legend_cy(self) -> float:
+        return self.trigger_legend_y + 6
+
+    @property
+    def trigger_legend_text_y(self) -> float:
+        return self.trigger_legend_y + 10
 
     @property
     def legend_line_end(self) -> float:
@@ -174,34 +198,123 @@ def spread(points: list[tuple[float, float]]) -> list[float]:
 # Inspection grades ---------------------------------------------------------------------
 
 
-def inspection_chart(inspections, scales: dict[str, list[tuple[int, str]]], subject: str):
-    """Overall grade by year, one band (series) per framework.
+@dataclass
+class Shade:
+    """An intervention's period, shaded behind the grades, with its legend row."""
 
-    `inspections`: rows with year, framework, overall_grade, overall_score, period, title and
-    get_framework_display(). `scales`: framework -> [(score, grade)], read from the data.
-    Returns None when nothing can be placed (no inspection has both a year and a grade).
+    x: float
+    width: float
+    label: str
+    legend_y: float = 0
+
+    @property
+    def legend_text_y(self) -> float:
+        return self.legend_y + 10
+
+
+@dataclass
+class Row:
+    """One drawable grade: an inspection's overall grade, or a section's overall result."""
+
+    band: tuple[str, str, str]  # framework, service scope, section
+    year: int
+    score: int
+    grade: str
+    inspection: object
+    area: str = ""
+
+
+def scope_label(inspection) -> str:
+    return inspection.get_service_scope_display() if inspection.service_scope else ""
+
+
+def band_name(inspection, section: str) -> str:
+    scope = scope_label(inspection) or "Service not stated"
+    return f"{scope}: {section}" if section else scope
+
+
+def headline_judgements(inspection) -> list:
+    """The rows giving each section's overall result, for an inspection with no single grade."""
+    rows = getattr(inspection, "headline_judgements", None)
+    if rows is None:  # the page prefetched every judgement
+        rows = [j for j in inspection.judgements.all() if j.headline]
+    return rows
+
+
+def drawable(inspections) -> list[Row]:
+    rows = []
+    for inspection in inspections:
+        if inspection.year is None:
+            continue
+        if inspection.overall_score is not None:
+            band = (inspection.framework, inspection.service_scope, "")
+            rows.append(
+                Row(
+                    band,
+                    inspection.year,
+                    inspection.overall_score,
+                    inspection.overall_grade,
+                    inspection,
+                )
+            )
+            continue
+        for judgement in headline_judgements(inspection):
+            if judgement.score is not None:
+                band = (inspection.framework, inspection.service_scope, judgement.section)
+                rows.append(
+                    Row(
+                        band,
+                        inspection.year,
+                        judgement.score,
+                        judgement.grade,
+                        inspection,
+                        judgement.area,
+                    )
+                )
+    return rows
+
+
+def inspection_chart(
+    inspections,
+    subject: str,
+    period=None,
+    triggers=frozenset(),
+):
+    """Grades by year: one band (series) per framework and service, never two services joined.
+
+    `inspections`: rows with year, framework, service_scope, overall_grade, overall_score,
+    period, title and their display methods; an inspection with no single overall grade is
+    drawn by its sections' overall results (judgements marked `headline`); each row's
+    `scale_levels()` gives its framework's whole scale. `period`: (label, start, end) of an
+    intervention, as `placement.Known` dates (end None when not stated), shaded.
+    `triggers`: ids of the inspections that led to it, ringed. Returns None when nothing can be
+    placed (no grade with a year).
     """
-    placed = [i for i in inspections if i.year is not None and i.overall_score is not None]
-    if not placed:
+    rows = drawable(inspections)
+    if not rows:
         return None
-    frameworks: list[str] = []
-    labels: dict[str, str] = {}
-    for inspection in sorted(placed, key=lambda i: (i.year, i.framework)):
-        if inspection.framework not in frameworks:
-            frameworks.append(inspection.framework)
-            labels[inspection.framework] = inspection.get_framework_display()
-    positions, x_ticks = year_axis([i.year for i in placed], LEFT, WIDTH - RIGHT)
+    bands: list[tuple[str, str, str]] = []
+    names: dict[tuple[str, str, str], str] = {}
+    for row in sorted(rows, key=lambda r: (r.year, r.band)):
+        if row.band not in bands:
+            bands.append(row.band)
+            names[row.band] = band_name(row.inspection, row.band[2])
+    years = [r.year for r in rows]
+    if period is not None:
+        years += [known.parts[0] for known in period[1:] if known is not None]
+    positions, x_ticks = year_axis(years, LEFT, WIDTH - RIGHT)
+    step = (WIDTH - RIGHT - LEFT) / len(positions)
 
     series = []
     y = TOP
-    for index, framework in enumerate(frameworks):
-        rows = [i for i in placed if i.framework == framework]
-        scale = dict(scales.get(framework, []))
-        for inspection in rows:  # a grade the scale query did not see (should not happen)
-            scale.setdefault(inspection.overall_score, inspection.overall_grade)
+    for index, band in enumerate(bands):
+        members = [r for r in rows if r.band == band]
+        scale = dict(members[0].inspection.scale_levels())
+        for row in members:  # a grade off the scale (the database refuses one)
+            scale.setdefault(row.score, row.grade)
         low, high = min(scale), max(scale)
         levels = high - low
-        top = y + 34  # room for the band's name
+        top = y + 50  # room for the band's name and framework
         height = max(levels, 1) * LEVEL_HEIGHT
         bottom = top + height
 
@@ -210,22 +323,24 @@ def inspection_chart(inspections, scales: dict[str, list[tuple[int, str]]], subj
                 return top + height / 2
             return top + (high - score) / (high - low) * height
 
-        rows.sort(key=lambda i: (i.year, i.overall_score, i.pk))
-        xy = [(positions[i.year], place(i.overall_score)) for i in rows]
+        members.sort(key=lambda r: (r.year, r.score, r.inspection.pk))
+        xy = [(positions[r.year], place(r.score)) for r in members]
         offsets = spread(xy)
         marker = MARKERS[index % len(MARKERS)]
         points = [
             Point(
                 x=x + dx,
                 y=py,
-                title=point_title(inspection),
+                title=point_title(row, row.inspection.pk in triggers),
                 marker=marker,
+                trigger=row.inspection.pk in triggers,
             )
-            for (x, py), dx, inspection in zip(xy, offsets, rows, strict=True)
+            for (x, py), dx, row in zip(xy, offsets, members, strict=True)
         ]
         series.append(
             Series(
-                name=labels[framework],
+                name=names[band],
+                framework=members[0].inspection.get_framework_display(),
                 colour=COLOURS[index % len(COLOURS)],
                 dash=DASHES[index % len(DASHES)],
                 marker=marker,
@@ -241,31 +356,66 @@ def inspection_chart(inspections, scales: dict[str, list[tuple[int, str]]], subj
         )
         y = bottom + BAND_GAP
     plot_bottom = y - BAND_GAP + 10
-    first, last = min(i.year for i in placed), max(i.year for i in placed)
+    shades = []
+    if period is not None:
+        label, start, end = period
+        left = edge(start, positions, step, end=False)
+        right = edge(end, positions, step, end=True) if end is not None else WIDTH - RIGHT
+        shades.append(Shade(left, max(right - left, 2), label))
+    first, last = min(r.year for r in rows), max(r.year for r in rows)
     span = str(first) if first == last else f"{first} to {last}"
     summary = "; ".join(
-        f"{s.name}: " + ", ".join(p.title.split(" — ")[0] for p in s.points) for s in series
+        f"{s.name} ({s.framework}): " + ", ".join(p.title.split(" — ")[0] for p in s.points)
+        for s in series
     )
+    marked = [p for s in series for p in s.points if p.trigger]
+    extra = ""
+    if shades:
+        extra += f" The shaded area is {shades[0].label}."
+    if marked:
+        extra += " A ringed marker is the inspection the report says led to the intervention."
+    height = plot_bottom + AXIS_HEIGHT
+    for shade in shades:
+        shade.legend_y = height + 4
+        height += LEGEND_ROW
+    if marked:
+        height += LEGEND_ROW
     return Chart(
-        title=f"{subject}: overall inspection grades by year, {span}",
+        title=f"{subject}: inspection grades by year, {span}",
         desc=(
-            "Each band is one inspection framework, with its own grade scale (better grades "
-            f"higher). {summary}."
+            "Each band is one inspection framework and one service, with its own grade scale "
+            f"(better grades higher); different services are never joined by a line. {summary}."
+            f"{extra}"
         ),
         width=WIDTH,
-        height=int(plot_bottom + AXIS_HEIGHT),
+        height=int(height),
         plot_left=LEFT,
         plot_right=WIDTH - RIGHT,
         plot_top=TOP,
         plot_bottom=plot_bottom,
         x_ticks=x_ticks,
         series=series,
+        shades=shades,
+        trigger_legend_y=height - LEGEND_ROW + 4 if marked else 0,
     )
 
 
-def point_title(inspection) -> str:
+def edge(known, positions: dict[int, float], step: float, end: bool) -> float:
+    """Where a partial date falls on a year axis: a month within its year, a year whole."""
+    year = min(max(known.parts[0], min(positions)), max(positions))
+    left = positions[year] - step / 2
+    if len(known.parts) >= 2 and known.parts[0] == year:
+        month = known.parts[1]
+        return left + (month if end else month - 1) / 12 * step
+    return left + (step if end else 0)
+
+
+def point_title(row: Row, trigger: bool = False) -> str:
+    inspection = row.inspection
     when = inspection.period or str(inspection.year)
-    return f"{when}: {inspection.overall_grade} — {inspection.title}"
+    grade = f"{row.area}: {row.grade}" if row.area else row.grade
+    led = " (led to the intervention)" if trigger else ""
+    return f"{when}: {grade}{led} — {inspection.title}"
 
 
 # Spending ------------------------------------------------------------------------------

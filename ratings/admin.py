@@ -18,17 +18,33 @@ class CSVImportMixin(ImportExportMixin):
 class JudgementInline(admin.TabularInline):
     model = Judgement
     extra = 0
-    fields = ("position", "section", "area", "grade", "grade_as_printed", "source", "locator")
+    fields = (
+        "position",
+        "section",
+        "area",
+        "grade",
+        "grade_as_printed",
+        "headline",
+        "source",
+        "locator",
+    )
     autocomplete_fields = ("source",)
 
 
 @admin.register(Inspection)
 class InspectionAdmin(CuratorAdmin):
     list_display = ("title", "council", "framework", "period", "year", "overall_grade", "published")
-    list_filter = ("published", "framework", "inspectorate", "overall_grade", "council__region")
+    list_filter = (
+        "published",
+        "framework",
+        "service_scope",
+        "inspectorate",
+        "overall_grade",
+        "council__region",
+    )
     search_fields = ("title", "slug", "council__name", "summary")
     prepopulated_fields = {"slug": ("title",)}
-    autocomplete_fields = ("council", "inspectorate", "source", "discrepancy")
+    autocomplete_fields = ("council", "inspectorate", "source", "discrepancy", "led_to")
     list_select_related = ("council", "inspectorate")
     inlines = (JudgementInline,)
 

@@ -10,7 +10,11 @@ def content_models():
     from ratings.dataset import MODELS
 
     models = [apps.get_model(label) for label in MODELS]
-    return [*models, apps.get_model("interventions", "Intervention").service_areas.through]
+    return [
+        *models,
+        apps.get_model("interventions", "Intervention").service_areas.through,
+        apps.get_model("ratings", "Inspection").led_to.through,
+    ]
 
 
 @pytest.fixture(autouse=True)

@@ -17,7 +17,6 @@ from django.test.utils import CaptureQueriesContext
 from interventions import models as im
 from interventions.charts import inspection_chart, money_label, nice_step
 from interventions.citations import bibtex_escape, script_json
-from interventions.views.details.intervention import timing
 from ratings import models as rm
 
 from . import factories as f
@@ -141,8 +140,10 @@ def test_kent_swindon_page_groups_lessons_and_lists_participants(client, seeded)
 
 def test_kent_swindon_page_places_inspections_before_during_and_after(client, seeded):
     text = plain(page(client, KENT_SWINDON))
-    assert "Before: 1 year before it began" in text  # the 2003 zero-star rating
-    assert "During: year 1" in text  # 2004/2005
+    assert "Before it began Inspected 2003" in text  # the 2003 zero-star rating
+    # 2004/2005 is known only by its year, and the partnership began in October 2004.
+    assert "Around the start: the reports do not say which came first Inspected 2004" in text
+    assert "During Inspected 2005" in text  # 2005/2006
 
 
 def test_kent_swindon_related_intervention_is_flagged_as_mentioned_in_passing(client, seeded):
@@ -659,35 +660,33 @@ def test_detail_page_runs_the_same_number_of_queries_whatever_its_size(client, b
 # Small pieces -------------------------------------------------------------------------------
 
 
-def test_timing_places_a_year_against_the_intervention():
-    intervention = im.Intervention(
-        start_date=datetime.date(2004, 10, 1), end_date=datetime.date(2007, 11, 1)
-    )
-    assert timing(2002, intervention) == ("before", "Before: 2 years before it began")
-    assert timing(2004, intervention) == ("during", "During: year 1")
-    assert timing(2007, intervention) == ("during", "During: year 4")
-    assert timing(2008, intervention) == ("after", "After: 1 year after it ended")
-    assert timing(None, intervention)[0] == "unknown"
-    open_ended = im.Intervention(start_date=datetime.date(2011, 1, 1))
-    assert timing(2014, open_ended) == ("during", "During: year 4")
-
-
-def test_chart_scale_labels_come_from_the_data():
+def test_chart_scale_labels_come_from_the_framework():
     class Row:
         def __init__(self, pk, year, grade, score):
             self.pk, self.year, self.overall_grade, self.overall_score = pk, year, grade, score
             self.framework, self.period, self.title = "ofsted-sif", "", f"Inspection {pk}"
+            self.service_scope = "children"
 
         def get_framework_display(self):
             return "Single inspection framework"
 
-    scales = {"ofsted-sif": [(1, "Inadequate"), (2, "Requires improvement"), (3, "Good")]}
-    chart = inspection_chart([Row(1, 2013, "Inadequate", 1), Row(2, 2016, "Good", 3)], scales, "X")
+        def get_service_scope_display(self):
+            return "Children's services"
+
+        def scale_levels(self):
+            return rm.Inspection(framework=self.framework).scale_levels()
+
+    chart = inspection_chart([Row(1, 2013, "Inadequate", 1), Row(2, 2016, "Good", 3)], "X")
     (series,) = chart.series
-    assert [tick.label for tick in series.y_ticks] == ["Good", "Requires improvement", "Inadequate"]
+    assert [tick.label for tick in series.y_ticks] == [
+        "Outstanding",
+        "Good",
+        "Requires improvement",
+        "Inadequate",
+    ]
     low, high = series.points
     assert high.y < low.y  # better grades higher
-    assert inspection_chart([Row(1, None, "Good", 3)], scales, "X") is None
+    assert inspection_chart([Row(1, None, "Good", 3)], "X") is None
 
 
 def test_money_labels_and_bibtex_escaping():

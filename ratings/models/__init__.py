@@ -1,4 +1,4 @@
-from .inspections import Inspection, Judgement
+from .inspections import Inspection, Judgement, ServiceScope
 from .money import SpendingKind, SpendingLine, Statistic, Unit
 from .quality import JudgementToCheck
 from .scales import FRAMEWORK_SCALES, SCALE_GRADES, Framework, Scale, grades_for, score_for
@@ -11,6 +11,7 @@ __all__ = [
     "Judgement",
     "JudgementToCheck",
     "Scale",
+    "ServiceScope",
     "SpendingKind",
     "SpendingLine",
     "Statistic",

@@ -31,6 +31,16 @@ def check_grade(framework: str, grade: str, field: str) -> None:
 INSPECTION_PUBLIC = ("published", "council__published", "source__published")
 
 
+class ServiceScope(models.TextChoices):
+    """Which of a council's services an inspection rates, so charts never join two of them."""
+
+    NOT_STATED = "", "Not stated"
+    ALL = "all", "All social services"
+    ADULTS = "adults", "Adults' services"
+    CHILDREN = "children", "Children's services"
+    EDUCATION = "education", "Education"
+
+
 class InspectionQuerySet(PublishedQuerySet):
     public_flags = INSPECTION_PUBLIC
     stored_flag = True
@@ -58,6 +68,17 @@ class Inspection(Fact):
         default="",
         help_text='What was judged, e.g. "Adult social care".',
     )
+    service_scope = models.CharField(
+        "service rated",
+        max_length=12,
+        choices=ServiceScope.choices,
+        blank=True,
+        default="",
+        help_text=(
+            "Which services the grade covers, as the report says: adults', children's, education, "
+            "or all social services. Charts draw each on its own line."
+        ),
+    )
     period = models.CharField(
         max_length=40, blank=True, default="", help_text='The year assessed, e.g. "2005/2006".'
     )
@@ -75,6 +96,13 @@ class Inspection(Fact):
         "overall grade as printed", max_length=200, blank=True, default=""
     )
     summary = models.TextField(blank=True, default="")
+    led_to = models.ManyToManyField(
+        "interventions.Intervention",
+        blank=True,
+        related_name="trigger_inspections",
+        verbose_name="interventions it led to",
+        help_text="Only where the report says this inspection led to the intervention.",
+    )
     published = published_field()
     public = public_field()
 
@@ -89,6 +117,10 @@ class Inspection(Fact):
             models.CheckConstraint(condition=~Q(slug=""), name="inspection_slug_not_blank"),
             models.CheckConstraint(
                 condition=Q(framework__in=Framework.values), name="inspection_framework_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(service_scope__in=ServiceScope.values),
+                name="inspection_service_scope_valid",
             ),
             models.CheckConstraint(
                 condition=grade_on_scale_condition("overall_grade", "overall_score"),
@@ -122,6 +154,10 @@ class Inspection(Fact):
         validate_partial_date(self.end_date, self.end_date_precision, "end_date")
         validate_partial_date(self.published_date, self.published_date_precision, "published_date")
 
+    def scale_levels(self) -> list[tuple[int, str]]:
+        """The framework's whole grade scale as (score, grade), worst first: charts draw it."""
+        return sorted((score, grade) for grade, score in grades_for(self.framework).items())
+
     @property
     def published_display(self) -> str:
         return format_partial_date(self.published_date, self.published_date_precision)
@@ -153,6 +189,14 @@ class Judgement(Fact):
     grade = models.CharField(max_length=30, blank=True, default="")
     score = models.SmallIntegerField(null=True, blank=True, editable=False)
     grade_as_printed = models.CharField(max_length=200, blank=True, default="")
+    headline = models.BooleanField(
+        "overall result of its section",
+        default=False,
+        help_text=(
+            'Tick for the row that gives a section\'s overall result ("Overall effectiveness") '
+            "when the inspection prints no single overall grade; charts draw these rows."
+        ),
+    )
     public = public_field()
 
     objects = JudgementManager()

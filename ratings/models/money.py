@@ -171,6 +171,11 @@ class SpendingLine(Fact):
     ]
 
     @property
+    def is_cost(self) -> bool:
+        """A contract value or an outturn: what an intervention cost, not a grant towards it."""
+        return self.kind in (SpendingKind.CONTRACT, SpendingKind.SPEND)
+
+    @property
     def payer(self):
         return self.payer_council or self.payer_organisation
 

@@ -14,7 +14,7 @@ from ...models import (
 from . import base
 from .base import DetailPage, capped, related_model, shown
 from .serialise import (
-    grade_scales,
+    headline_judgements,
     inspection_json,
     inspection_rows,
     partial_date_json,
@@ -48,7 +48,9 @@ def council_lists(council: Council, public: bool) -> dict:
     # Fetched newest first (undated before them), so that a long history keeps its latest
     # years and its undated rows; shown oldest first, undated last.
     inspections, inspection_more = capped(
-        shown(inspection_rows(council.inspections.all()), public).reverse()
+        shown(inspection_rows(council.inspections.all()), public)
+        .prefetch_related(headline_judgements(council.inspections.model, public))
+        .reverse()
     )
     spending, spending_more = capped(
         shown(spending_rows(council.spending_lines.all()), public).reverse()
@@ -156,7 +158,6 @@ class CouncilDetail(DetailPage):
     def parts(self):
         council = self.object
         parts = council_lists(council, self.public)
-        inspection_model = related_model(Council, "inspections")
         statistics_model = related_model(Council, "statistics")
         slug = council.slug
         parts.update(
@@ -166,9 +167,7 @@ class CouncilDetail(DetailPage):
                 for roles in [list(group)]
             ],
             predecessors=list(council.predecessors.all()),
-            inspection_chart=inspection_chart(
-                parts["inspections"], grade_scales(inspection_model, council), council.name
-            ),
+            inspection_chart=inspection_chart(parts["inspections"], council.name),
             spending_chart=spending_chart(spending_by_year(council, self.public), council.name),
             comparisons=comparisons(council, statistics_model, self.public),
             intervention_list_url=self.list_url("interventions:intervention-list", council=slug),

@@ -4,19 +4,22 @@ from __future__ import annotations
 
 from itertools import chain
 
-from django.db.models import Prefetch, Q
+from django.db.models import Exists, OuterRef, Prefetch, Q
 
+from ...charts import inspection_chart
 from ...footnotes import disagreements
 from ...models import (
     Intervention,
     InterventionLink,
 )
+from ...placement import Known, inspection_placement
 from .base import INSPECTION_WINDOW, DetailPage, capped, related_model, shown
 from .serialise import (
     LESSON_GROUPS,
     LINK_INVERSE,
     inspection_json,
     inspection_rows,
+    money,
     partial_date_json,
     spending_json,
     spending_rows,
@@ -74,25 +77,29 @@ def inspections_around(intervention: Intervention, public: bool):
     queryset = inspection_rows(queryset).prefetch_related(
         Prefetch("judgements", shown(judgements.order_by("position"), public))
     )
-    return capped(shown(queryset, public))
+    return capped(shown(queryset, public).annotate(led_here=led_to(intervention)))
 
 
-def timing(year: int | None, intervention: Intervention) -> tuple[str, str]:
-    """Where a year stands against the intervention: ("before", "2 years before it began")."""
-    start, end = intervention.start_date, intervention.end_date
-    if year is None:
-        return "unknown", "Year not stated"
-    if start is None:
-        return "unknown", "Intervention not dated"
+def led_to(intervention: Intervention) -> Exists:
+    """Whether an inspection is one the report says led to this intervention."""
+    field = Intervention._meta.get_field("trigger_inspections").field
+    links = field.remote_field.through.objects.filter(
+        **{field.m2m_field_name(): OuterRef("pk"), field.m2m_reverse_field_name(): intervention.pk}
+    )
+    return Exists(links)
 
-    def years(n: int) -> str:
-        return f"{n} year{'' if n == 1 else 's'}"
 
-    if year < start.year:
-        return "before", f"Before: {years(start.year - year)} before it began"
-    if end is not None and year > end.year:
-        return "after", f"After: {years(year - end.year)} after it ended"
-    return "during", f"During: year {year - start.year + 1}"
+def cost_lines(spending_lines: list) -> dict:
+    """The intervention's cost as the reports give it, and its range where they differ."""
+    lines = [line for line in spending_lines if line.is_cost]
+    by_amount = sorted(lines, key=lambda line: line.amount_gbp)
+    return {
+        "lines": lines,
+        "low": by_amount[0] if lines else None,
+        "high": by_amount[-1] if lines else None,
+        "differ": len({line.amount_gbp for line in lines}) > 1
+        and len({line.source_id for line in lines}) > 1,
+    }
 
 
 class InterventionDetail(DetailPage):
@@ -114,7 +121,9 @@ class InterventionDetail(DetailPage):
         lessons = list(intervention.lessons.all())
         inspections, inspection_more = inspections_around(intervention, self.public)
         for inspection in inspections:
-            inspection.timing, inspection.timing_label = timing(inspection.year, intervention)
+            placed = inspection_placement(inspection, intervention)
+            inspection.timing, inspection.timing_label = placed.key, placed.label
+            inspection.timing_detail = placed.detail
         related = [
             (link.get_kind_display(), link.to_intervention, link)
             for link in intervention.links_from.all()
@@ -122,7 +131,21 @@ class InterventionDetail(DetailPage):
             (LINK_INVERSE.get(link.kind, link.get_kind_display()), link.from_intervention, link)
             for link in intervention.links_to.all()
         ]
+        spending_lines = list(intervention.spending_lines.all())
+        period = None
+        if intervention.start_date:
+            start = Known.of(intervention.start_date, intervention.start_date_precision)
+            end = Known.of(intervention.end_date, intervention.end_date_precision)
+            until = end.shown if end else "its end is not stated"
+            period = (f"{intervention.title}, {start.shown} to {until}", start, end)
         parts = {
+            "inspection_chart": inspection_chart(
+                inspections,
+                intervention.subject_council.name,
+                period=period,
+                triggers={i.pk for i in inspections if i.led_here},
+            ),
+            "cost": cost_lines(spending_lines),
             "service_areas": list(intervention.service_areas.all()),
             "participants": list(intervention.participants.all()),
             "phases": list(intervention.phases.all()),
@@ -133,7 +156,7 @@ class InterventionDetail(DetailPage):
                 for kind, heading in LESSON_GROUPS
             ],
             "lessons": lessons,
-            "spending_lines": list(intervention.spending_lines.all()),
+            "spending_lines": spending_lines,
             "statistics": list(intervention.statistics.all()),
             "inspections": inspections,
             "inspection_more": inspection_more,
@@ -183,6 +206,13 @@ class InterventionDetail(DetailPage):
             "trigger": i.trigger,
             "target": i.target,
             "outcome": i.outcome,
+            "status_reported_in": self.body(i.source) if i.status else None,
+            "cost": {
+                "low_gbp": money(getattr(parts["cost"]["low"], "amount_gbp", None)),
+                "high_gbp": money(getattr(parts["cost"]["high"], "amount_gbp", None)),
+                "sources_differ": parts["cost"]["differ"],
+                "spending_lines": [line.ref for line in parts["cost"]["lines"]],
+            },
             "target_met": i.target_met or None,
             "target_met_label": i.get_target_met_display() if i.target_met else None,
             **self.cited(i),
@@ -251,6 +281,8 @@ class InterventionDetail(DetailPage):
                     inspection,
                     timing=inspection.timing,
                     timing_label=inspection.timing_label,
+                    timing_detail=inspection.timing_detail,
+                    led_to_this_intervention=inspection.led_here,
                     judgements=[
                         {
                             "position": j.position,

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import datetime
-from collections import defaultdict
 from decimal import Decimal
 
-from django.db.models import Count, F
+from django.db.models import Count, F, Prefetch
 
 from ...models import (
     LessonKind,
     LinkKind,
     format_partial_date,
 )
+from .base import related_model, shown
 
 
 def partial_date_json(value: datetime.date | None, precision: str) -> dict | None:
@@ -38,23 +38,14 @@ def inspection_rows(inspections):
     )
 
 
-def grade_scales(inspection_model, council) -> dict[str, list[tuple[int, str]]]:
-    """Each framework's grade scale, read from the grades inspections carry: one query.
-
-    Only the frameworks the council was inspected under; every council's grades count.
-    """
-    frameworks = council.inspections.values("framework")
-    rows = (
-        inspection_model.objects.filter(framework__in=frameworks)
-        .exclude(overall_score=None)
-        .order_by()
-        .values_list("framework", "overall_score", "overall_grade")
-        .distinct()
+def headline_judgements(inspection_model, public: bool):
+    """Each section's overall result, drawn where an inspection prints no single grade."""
+    judgements = related_model(inspection_model, "judgements").objects.filter(headline=True)
+    return Prefetch(
+        "judgements",
+        shown(judgements.order_by("position"), public),
+        to_attr="headline_judgements",
     )
-    scales: dict[str, dict[int, str]] = defaultdict(dict)
-    for framework, score, grade in rows:
-        scales[framework].setdefault(score, grade)
-    return {framework: sorted(scale.items()) for framework, scale in scales.items()}
 
 
 def spending_rows(lines):
@@ -80,6 +71,8 @@ def inspection_json(view, inspection, **extra) -> dict:
         "framework_label": inspection.get_framework_display(),
         "inspectorate": view.body(inspection.inspectorate),
         "service": inspection.service,
+        "service_rated": inspection.service_scope or None,
+        "service_rated_label": inspection.get_service_scope_display(),
         "period": inspection.period,
         "year": inspection.year,
         "overall_grade": inspection.overall_grade,
