@@ -1,7 +1,9 @@
 """Pages that cannot mislead: inspections placed by their dates at the precision known, one
 chart series per service, the trigger marked, statuses dated, and the cost in the key facts."""
 
+import csv
 import datetime
+import io
 import json
 
 import pytest
@@ -168,3 +170,12 @@ def test_key_facts_give_the_cost_as_a_range_where_the_sources_differ(client, see
 def test_key_facts_say_when_the_reports_give_no_cost(client, seeded):
     facts = plain(element(page(client, SLOUGH_NOTICE), "facts"))
     assert "Cost The reports do not give a cost" in facts
+
+
+def test_the_judgements_list_names_the_service_each_judgement_rates(client, seeded):
+    response = client.get("/judgements/?council=slough&format=csv")
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    header, *rows = list(csv.reader(io.StringIO(text)))
+    column = header.index("service_rated")
+    assert len(rows) == 26
+    assert {row[column] for row in rows} == {"Children's services"}

@@ -73,6 +73,12 @@ class JudgementList(ListPage):
             link=lambda o: o.inspection.get_absolute_url(),
         ),
         Column("framework", "Framework", lambda o: o.get_framework_display(), "framework"),
+        Column(
+            "service_rated",
+            "Service rated",
+            lambda o: o.inspection.get_service_scope_display(),
+            "inspection__service_scope",
+        ),
         Column("year", "Year", lambda o: o.inspection.year, "inspection__year", numeric=True),
         Column("section", "Section", lambda o: o.section, "section"),
         Column(
