@@ -176,6 +176,6 @@ def test_the_judgements_list_names_the_service_each_judgement_rates(client, seed
     response = client.get("/judgements/?council=slough&format=csv")
     text = b"".join(response.streaming_content).decode("utf-8-sig")
     header, *rows = list(csv.reader(io.StringIO(text)))
-    column = header.index("service_rated")
+    column = header.index("Service rated")
     assert len(rows) == 26
     assert {row[column] for row in rows} == {"Children's services"}
