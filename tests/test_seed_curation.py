@@ -9,7 +9,7 @@ import pytest
 import yaml
 from django.conf import settings
 from django.contrib.auth.models import Group, User
-from django.core.management import call_command
+from django.core.management import ManagementUtility, call_command
 from django.urls import reverse
 
 from interventions.management.commands.seed import LOADED, OVERWRITTEN, describe
@@ -302,3 +302,14 @@ def test_make_run_seeds_only_an_empty_database():
     seeds = [line for line in plan.splitlines() if "manage.py seed" in line]
     assert seeds
     assert all("--if-empty" in line for line in seeds)
+
+
+def test_the_command_exits_0_when_it_keeps_curated_rows(seeded_small, editor, capsys):
+    """Run as from the shell: a failure would exit with a status (SystemExit), success returns."""
+    curate(Council.objects.get(slug="kent"), editor, region="london")
+
+    ManagementUtility(["manage.py", "seed", "--fixtures-dir", str(seeded_small)]).execute()
+
+    out = capsys.readouterr().out
+    assert "region: curated since seeding: kept" in out
+    assert "1 kept as curated" in out
