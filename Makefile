@@ -1,5 +1,5 @@
 # Casebook: two commands on a fresh clone.
-#   make run   set up, migrate a SQLite database, seed it and serve http://127.0.0.1:8000/
+#   make run   set up, migrate a SQLite database, seed it if empty, serve http://127.0.0.1:8000/
 #   make test  set up and run the whole test suite (DATABASE_URL selects PostgreSQL)
 SHELL := /bin/bash
 PYTHON ?= python3
@@ -27,11 +27,16 @@ setup: $(VENV)/.synced
 migrate: setup
 	$(PY) manage.py migrate --no-input
 
+# Adds new fixture rows and updates rows nobody has changed since seeding; reports, and keeps,
+# every curated difference (manage.py seed --overwrite-curated to write over them).
 seed: migrate
 	$(PY) manage.py seed
 	$(PY) manage.py export_dataset
 
-run: seed
+# Seeds only an empty database (a fresh clone): an existing one is served as it is.
+run: migrate
+	$(PY) manage.py seed --if-empty
+	$(PY) manage.py export_dataset
 	$(PY) manage.py runserver 127.0.0.1:8000
 
 test: setup
