@@ -4,10 +4,12 @@ Seeds a dedicated database, serves it with gunicorn (config/gunicorn.conf.py, as
 drives 60 seconds of mixed requests at 64 connections with wrk, and prints requests, the
 count of answers that were not 2xx or 3xx, and p50/p99 latency. The target is zero errors.
 
-Then the slow-client phase (slowclients.py): 16 connections sending their headers a byte a
-second for 20 s straight at gunicorn, while /healthz is asked for twice a second; every poll
-must be answered. If nginx is installed, the same again with 256 slow clients through nginx
-configured with deploy/nginx/casebook-proxy.conf, the documented front of a deployment.
+Then the slow-client phase (slowclients.py), bounded at 20 s each: connections sending their
+headers a byte a second and never finishing, while /healthz is asked for twice a second.
+Through nginx configured with deploy/nginx/casebook-proxy.conf (the documented front of a
+deployment), 256 of them: every poll must be answered, else `make load` fails. Straight at
+gunicorn, 16 of them, for comparison only: threaded workers hold out while no worker has
+more slow clients than threads, which the kernel's spread of connections does not promise.
 """
 
 from __future__ import annotations
@@ -19,7 +21,6 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 from bench import PY, ROOT, start_gunicorn, stop, wait_for
@@ -69,18 +70,18 @@ def nginx_in_front():
             stop([process])
 
 
-def slow_phases() -> list[tuple[str, dict]]:
-    phases = []
-    time.sleep(1)
-    figures = slow_client_phase(8101, SLOW_CLIENTS, SLOW_SECONDS)
-    phases.append(("gunicorn", figures))
-    if shutil.which("nginx"):
-        with nginx_in_front() as port:
-            figures = slow_client_phase(port, NGINX_SLOW_CLIENTS, SLOW_SECONDS)
-        phases.append(("nginx in front of gunicorn", figures))
-    else:
-        print("nginx is not installed: the phase through nginx was not run")
-    return phases
+def slow_phases() -> list[tuple[str, dict, bool]]:
+    """(what, figures, whether every poll must be answered)."""
+    nginx = shutil.which("nginx")
+    if not nginx:
+        raise SystemExit("nginx is needed for the slow-client phase (make load installs it)")
+    with nginx_in_front() as port:
+        through_nginx = slow_client_phase(port, NGINX_SLOW_CLIENTS, SLOW_SECONDS)
+    straight = slow_client_phase(8101, SLOW_CLIENTS, SLOW_SECONDS)
+    return [
+        ("through nginx", through_nginx, True),
+        ("straight at gunicorn, for comparison", straight, False),
+    ]
 
 
 def main() -> None:
@@ -123,10 +124,11 @@ def main() -> None:
         f"p50 {figures['p50_ms']} ms, p99 {figures['p99_ms']} ms"
     )
     failed = bool(figures["non_2xx_3xx"] or figures["socket_errors"])
-    for name, slow in phases:
-        print(f"{name}: {report(slow)}")
-        figures[f"slow clients, {name}"] = slow
-        if slow["healthz_answered"] < slow["healthz_polls"] or not slow["healthz_polls"]:
+    for name, slow, required in phases:
+        print(f"slow clients {name}: {report(slow)}")
+        figures[f"slow clients {name}"] = slow
+        answered = slow["healthz_polls"] and slow["healthz_answered"] == slow["healthz_polls"]
+        if required and not answered:
             print(f"FAILED: /healthz did not answer every poll during the slow clients ({name})")
             failed = True
     print(json.dumps(figures))

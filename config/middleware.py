@@ -101,6 +101,18 @@ def note_outage(sender, request=None, **kwargs):
         setattr(request, OUTAGE_ATTRIBUTE, error)
 
 
+class NotAnOutage(logging.Filter):
+    """Keep the traceback of an outage out of Django's request log (settings.LOGGING).
+
+    Django logs the 500 it made of an outage in a middleware, traceback and all, before the
+    outage middleware replaces it: the 503 and the warning above are what happened.
+    """
+
+    def filter(self, record):
+        error = record.exc_info[1] if record.exc_info else None
+        return error is None or not is_outage(error)
+
+
 class ServerTimingMiddleware:
     """Say how long the server took, in a Server-Timing header (benchmarks read it).
 

@@ -1,5 +1,7 @@
 """Errors: friendly pages in the site's design, and a 503 while the database is away."""
 
+import logging
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.db import OperationalError, ProgrammingError
@@ -178,3 +180,13 @@ def test_a_signed_in_curator_is_still_signed_in_once_the_database_is_back(monkey
     response = client.get("/admin/")
     assert response.status_code == 200
     assert response.context["user"] == user
+
+
+def test_an_outage_with_a_cookie_logs_a_warning_not_a_traceback(client, database_down, caplog):
+    client.cookies["sessionid"] = MADE_UP_SESSION
+    client.raise_request_exception = False
+    with caplog.at_level(logging.WARNING):
+        assert_unavailable(client.get("/interventions/"))
+    assert "Database unavailable" in caplog.text
+    assert "Traceback" not in caplog.text
+    assert not [record for record in caplog.records if record.exc_info]
