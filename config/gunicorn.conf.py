@@ -1,13 +1,13 @@
-"""gunicorn's settings for Casebook: `gunicorn -c config/gunicorn.conf.py config.wsgi`.
+"""gunicorn's settings for Casebook: `gunicorn --config config/gunicorn.conf.py config.wsgi`.
 
 Threaded workers (gthread), not gunicorn's default sync workers. A sync worker serves one
-connection at a time from accept to response, so eight clients sending their headers slowly
-froze the whole site, /healthz included. A gthread worker waits for a request's first bytes
-in its event loop, without a thread, and each slow client that has started holds one thread
-of `threads`, not a whole worker: the others go on answering. A host absorbs up to
-`workers * threads` connections trickling at once (32 by default, measured in
-benchmarks/README.md); for the open internet put a buffering proxy in front as well
-(deploy/nginx.conf), which reads each request whole before it reaches gunicorn.
+connection at a time from accept to response and closes it after one answer, so eight
+clients sending their headers slowly froze the whole site, /healthz included. A gthread
+worker waits for a request's first bytes without a thread and keeps connections alive, but it
+still reads the headers in one of its threads: a worker that gets more slow clients than it
+has threads stops answering. So gunicorn alone does not resist slow clients; the deployment
+puts nginx in front (deploy/nginx/), which hands gunicorn only whole requests. Figures in
+benchmarks/README.md.
 
 Every setting can be changed from the environment; options on gunicorn's command line win.
 Each thread keeps its own database connection (DJANGO_CONN_MAX_AGE), so a host may hold up to
