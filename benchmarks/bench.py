@@ -25,6 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "benchmarks" / "data"
 SQLITE = DATA / "scale1.sqlite3"
 PY = str(ROOT / ".venv" / "bin" / "python")
+GUNICORN_CONFIG = ROOT / "config" / "gunicorn.conf.py"  # as deployed: threaded workers
 CASEBOOK = "http://127.0.0.1:8101"
 DATASETTE = "http://127.0.0.1:8102"
 PG_URL = os.environ.get(
@@ -106,6 +107,8 @@ def start_gunicorn(database_url: str, workers: str = "2") -> subprocess.Popen:
     return subprocess.Popen(
         [
             str(ROOT / ".venv/bin/gunicorn"),
+            "--config",
+            str(GUNICORN_CONFIG),
             "config.wsgi",
             "--workers",
             workers,

@@ -2,8 +2,10 @@
 
 import hashlib
 import logging
+import sys
 import time
 
+from django.core.signals import got_request_exception
 from django.db import DatabaseError, InterfaceError, OperationalError, connections
 from django.template.loader import render_to_string
 from django.urls import Resolver404, resolve
@@ -34,20 +36,45 @@ def unavailable_response():
 class DatabaseOutageMiddleware:
     """Turn a database outage anywhere below it into a 503 page, and drop broken connections.
 
+    A view's exception reaches `process_exception`. An exception raised by another
+    middleware does not: Django turns it into a 500 response at that middleware, before it
+    can reach this one. That is where a session cookie leads during an outage (loading the
+    session to find the user, for the page cache, the admin or a view), so the error is
+    noted on the request as Django reports it (`got_request_exception`) and the 500 it
+    became is replaced here by the 503.
+
     Django opens a fresh connection on the next request once the broken one is closed, so
     the site recovers by itself when the database comes back: no restart needed.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
+        got_request_exception.connect(note_outage, dispatch_uid="casebook-note-outage")
 
     def __call__(self, request):
         try:
-            return self.get_response(request)
+            if self.needs_database(request):
+                with connections["default"].cursor() as cursor:
+                    cursor.execute("SELECT 1")
+            response = self.get_response(request)
         except DatabaseError as error:
             if not is_outage(error):
                 raise
             return self.outage(error)
+        error = getattr(request, OUTAGE_ATTRIBUTE, None)
+        if error is not None and response.status_code >= 500:
+            return self.outage(error)
+        return response
+
+    @staticmethod
+    def needs_database(request) -> bool:
+        """The admin's sign-in form draws without the database, but signing in needs it:
+        say the site is unavailable before a curator types a password in vain."""
+        try:
+            match = resolve(request.path_info)
+        except Resolver404:
+            return False
+        return match.view_name == "admin:login"
 
     def process_exception(self, request, exception):
         if isinstance(exception, DatabaseError) and is_outage(exception):
@@ -62,6 +89,28 @@ class DatabaseOutageMiddleware:
             if connection.errors_occurred or not connection.is_usable():
                 connection.close()
         return unavailable_response()
+
+
+OUTAGE_ATTRIBUTE = "casebook_database_outage"
+
+
+def note_outage(sender, request=None, **kwargs):
+    """Mark the request when the exception Django is turning into a 500 is an outage."""
+    error = sys.exc_info()[1]
+    if request is not None and error is not None and is_outage(error):
+        setattr(request, OUTAGE_ATTRIBUTE, error)
+
+
+class NotAnOutage(logging.Filter):
+    """Keep the traceback of an outage out of Django's request log (settings.LOGGING).
+
+    Django logs the 500 it made of an outage in a middleware, traceback and all, before the
+    outage middleware replaces it: the 503 and the warning above are what happened.
+    """
+
+    def filter(self, record):
+        error = record.exc_info[1] if record.exc_info else None
+        return error is None or not is_outage(error)
 
 
 class ServerTimingMiddleware:

@@ -172,7 +172,9 @@ if PRODUCTION:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"not_an_outage": {"()": "config.middleware.NotAnOutage"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "loggers": {"django.request": {"filters": ["not_an_outage"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
 }
 
@@ -194,17 +196,29 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-# django-axes: five failed admin logins for one username from one address lock it for an hour.
+# django-axes: five failed admin logins for one username from one address lock that username
+# at that address for an hour; the same curator elsewhere is not locked out. The address is
+# REMOTE_ADDR, or the client's address in X-Forwarded-For behind trusted proxies (below).
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 1  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "403_lockout.html"
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+AXES_CLIENT_IP_CALLABLE = "config.proxies.client_ip_address"
 
 # Casebook --------------------------------------------------------------------
 
 SITE_NAME = "Casebook"
+# How many proxies in front of gunicorn append to X-Forwarded-For (nginx with
+# proxy_add_x_forwarded_for: 1). 0: the header is ignored and REMOTE_ADDR is the client.
+try:
+    CASEBOOK_TRUSTED_PROXY_COUNT = int(os.environ.get("CASEBOOK_TRUSTED_PROXY_COUNT", "0"))
+except ValueError:
+    CASEBOOK_TRUSTED_PROXY_COUNT = -1
+if CASEBOOK_TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured(
+        "CASEBOOK_TRUSTED_PROXY_COUNT must be a whole number of proxies, 0 or more."
+    )
 # Where export_dataset writes the open-data zip that /data/ offers.
 # Counts, facets and whole public pages are cached per server process under the data version
 # (interventions.datacache): an edit anywhere retires them all at once. Off for comparisons.

@@ -6,6 +6,7 @@ import sys
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.test import override_settings
 from django.urls import reverse
 
 pytestmark = pytest.mark.django_db
@@ -91,6 +92,85 @@ def test_a_successful_login_works_before_any_lockout(client):
     )
     assert response.status_code == 302
     assert client.get("/admin/").status_code == 200
+
+
+PASSWORD = "correct horse battery"
+
+
+def sign_in(client, username, password, address, forwarded_for=None):
+    extra = {"REMOTE_ADDR": address}
+    if forwarded_for is not None:
+        extra["HTTP_X_FORWARDED_FOR"] = forwarded_for
+    return client.post(
+        reverse("admin:login"), {"username": username, "password": password}, **extra
+    ).status_code
+
+
+@pytest.fixture
+def curator():
+    return get_user_model().objects.create_superuser("curator", "c@example.org", PASSWORD)
+
+
+PROXY = "10.0.0.2"
+
+
+@pytest.mark.parametrize("username", ["", "nobody", "admin"])
+def test_failures_under_other_usernames_do_not_lock_a_curator_out(client, curator, username):
+    for _ in range(6):
+        assert sign_in(client, username, "wrong", PROXY, "203.0.113.5") in (200, 429)
+    assert sign_in(client, "curator", PASSWORD, PROXY, "203.0.113.5") == 302
+
+
+@override_settings(CASEBOOK_TRUSTED_PROXY_COUNT=1)
+def test_behind_a_trusted_proxy_failures_from_one_client_do_not_lock_the_curator_elsewhere(
+    client, curator
+):
+    for _ in range(5):
+        sign_in(client, "curator", "wrong", PROXY, "203.0.113.5")
+    # The attacker's address is locked, even with the right password...
+    assert sign_in(client, "curator", PASSWORD, PROXY, "203.0.113.5") == 429
+    # ...and a client-written address to the left of the proxy's entry changes nothing...
+    assert sign_in(client, "curator", PASSWORD, PROXY, "198.51.100.7, 203.0.113.5") == 429
+    # ...but the curator, reaching the same proxy from their own address, signs in.
+    assert sign_in(client, "curator", PASSWORD, PROXY, "198.51.100.7") == 302
+
+
+@override_settings(CASEBOOK_TRUSTED_PROXY_COUNT=2)
+def test_behind_two_trusted_proxies_the_client_is_the_second_address_from_the_right(
+    client, curator
+):
+    for _ in range(5):
+        sign_in(client, "curator", "wrong", PROXY, "1.2.3.4, 203.0.113.5, 10.0.0.1")
+    assert sign_in(client, "curator", PASSWORD, PROXY, "9.9.9.9, 203.0.113.5, 10.0.0.1") == 429
+    assert sign_in(client, "curator", PASSWORD, PROXY, "1.2.3.4, 198.51.100.7, 10.0.0.1") == 302
+
+
+def test_without_a_trusted_proxy_a_forged_forwarded_for_is_ignored(client, curator):
+    for number in range(5):
+        sign_in(client, "curator", "wrong", "203.0.113.5", f"192.0.2.{number}")
+    # A new forged address does not escape the lock on the real one.
+    assert sign_in(client, "curator", PASSWORD, "203.0.113.5", "198.51.100.7") == 429
+
+
+@override_settings(CASEBOOK_TRUSTED_PROXY_COUNT=1)
+def test_a_forwarded_for_that_is_not_an_address_falls_back_to_the_proxy(client, curator):
+    for _ in range(5):
+        sign_in(client, "curator", "wrong", PROXY, "not-an-address")
+    assert sign_in(client, "curator", PASSWORD, PROXY, "also-not-an-address") == 429
+    assert sign_in(client, "curator", PASSWORD, PROXY, "198.51.100.7") == 302
+
+
+def test_a_curators_own_failures_from_one_address_do_not_block_them_elsewhere(client, curator):
+    for _ in range(5):
+        sign_in(client, "curator", "wrong", "203.0.113.5")
+    assert sign_in(client, "curator", PASSWORD, "203.0.113.5") == 429
+    assert sign_in(client, "curator", PASSWORD, "198.51.100.7") == 302
+
+
+def test_a_trusted_proxy_count_that_is_not_a_number_stops_the_site_with_a_clear_message():
+    result = manage("check", CASEBOOK_TRUSTED_PROXY_COUNT="one")
+    assert result.returncode != 0
+    assert "CASEBOOK_TRUSTED_PROXY_COUNT must be a whole number" in result.stderr
 
 
 def test_weak_passwords_are_refused():
