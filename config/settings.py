@@ -63,6 +63,7 @@ THIRD_PARTY_APPS = [
 LOCAL_APPS = [
     "interventions",
     "ratings",
+    "imports",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
@@ -220,3 +221,13 @@ CACHES = {
 }
 
 DATA_EXPORT_DIR = Path(os.environ.get("CASEBOOK_EXPORT_DIR", BASE_DIR / "var" / "exports"))
+
+# CSV import in the admin (imports.csv_admin): the largest file accepted, refused as it arrives
+# (never held in memory or on disk), and how long a previewed file waits for its confirmation.
+CASEBOOK_UPLOAD_MAX_BYTES = int(os.environ.get("CASEBOOK_UPLOAD_MAX_BYTES", str(5 * 1024 * 1024)))
+CASEBOOK_IMPORT_PENDING_MINUTES = int(os.environ.get("CASEBOOK_IMPORT_PENDING_MINUTES", "60"))
+FILE_UPLOAD_HANDLERS = [
+    "imports.csv_admin.UploadSizeLimitHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
