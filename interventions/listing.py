@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import datetime
+import functools
 import os
 import re
 import string
@@ -234,8 +235,23 @@ def csv_formula_like(text: str) -> bool:
         return True
     if CSV_PLAIN_NUMBER.match(text):
         return False
-    head = _lstrip_ignored(unicodedata.normalize("NFKC", _lstrip_ignored(text)[:32]))
-    return head.startswith(CSV_FORMULA_STARTS)
+    stripped = _lstrip_ignored(text)
+    folded = _lstrip_ignored(unicodedata.normalize("NFKC", stripped[:32]))
+    return stripped.startswith(CSV_FORMULA_STARTS) or folded.startswith(CSV_FORMULA_STARTS)
+
+
+@functools.lru_cache(maxsize=4096)
+def _needs_a_closer_look(first: str) -> bool:
+    """Whether a cell starting with this character might be a formula (False: it is not)."""
+    if first == "'" or unicodedata.category(first) in CSV_IGNORED_CATEGORIES:
+        return True
+    folded = unicodedata.normalize("NFKC", first)
+    return (
+        first.startswith(CSV_FORMULA_STARTS)
+        or folded.startswith(CSV_FORMULA_STARTS)
+        or not folded
+        or unicodedata.category(folded[0]) in CSV_IGNORED_CATEGORIES
+    )
 
 
 def csv_safe(value: Any) -> Any:
@@ -244,7 +260,7 @@ def csv_safe(value: Any) -> Any:
     `csv_restore` gives back exactly the text that was exported."""
     if not isinstance(value, str) or not value or value[0] in CSV_SAFE_FIRST:
         return value
-    if csv_formula_like(value.lstrip("'")):
+    if _needs_a_closer_look(value[0]) and csv_formula_like(value.lstrip("'")):
         return "'" + value
     return value
 
