@@ -11,7 +11,10 @@
 - Confirming re-validates every row and commits all of them or none: if any row has become
   invalid since the preview, nothing is written and the page shows each row's errors.
 - A file over settings.CASEBOOK_UPLOAD_MAX_BYTES is refused before it is read or parsed
-  (`UploadSizeLimitHandler` drops it as it arrives).
+  (`UploadSizeLimitHandler` drops it as it arrives), and one of more than
+  settings.CASEBOOK_IMPORT_MAX_ROWS rows before any row is checked: every row costs about as
+  much as an admin save (history, public flags, data version), so a preview or confirm of
+  more rows would outlast a worker's timeout.
 - Previewed files are deleted on confirm or cancel, and once older than
   settings.CASEBOOK_IMPORT_PENDING_MINUTES (by every new preview, or `clear_pending_imports`).
 - A column the resource does not know (a misspelling) is an error naming it and the columns
@@ -257,6 +260,13 @@ class CSVImportMixin(ImportExportMixin):
             return None, " ".join(problems)
         if not len(dataset):
             return None, "The file has no rows to import, only its heading row."
+        most = settings.CASEBOOK_IMPORT_MAX_ROWS
+        if len(dataset) > most:
+            return None, (
+                f"The file has {len(dataset)} rows; at most {most} can be imported at once "
+                "(each row is checked as an edit in the admin would be). Split it into smaller "
+                "files and import each in turn."
+            )
         return dataset, None
 
     def render_gone(self, request, *, expired: bool):

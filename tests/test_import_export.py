@@ -349,6 +349,17 @@ def test_the_size_limit_holds_without_the_upload_handler(curator, inspection):
     assert response.context["result"] is None
 
 
+@override_settings(CASEBOOK_IMPORT_MAX_ROWS=2)
+def test_a_file_with_more_rows_than_the_limit_is_refused_before_any_row_is_checked(
+    curator, inspection
+):
+    text = rows(inspection, (1, "Adoption", "Good"), (2, "Leadership", "Good"), (3, "Care", "Good"))
+    response = preview(curator, text)
+    assert "The file has 3 rows; at most 2 can be imported at once" in page_text(response)
+    assert response.context["result"] is None
+    assert response.context["confirm_form"] is None
+
+
 def test_a_file_that_is_not_utf8_is_a_clear_error(curator, inspection):
     upload = SimpleUploadedFile("rows.csv", HEADER.encode() + b"\xff\xfe\x00", "text/csv")
     response = curator.post(
