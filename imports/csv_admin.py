@@ -301,6 +301,7 @@ class CSVImportMixin(ImportExportMixin):
             ],
             "import_error_display": self.import_error_display,
             "max_upload": settings.CASEBOOK_UPLOAD_MAX_BYTES,
+            "max_rows": settings.CASEBOOK_IMPORT_MAX_ROWS,
             "pending_minutes": settings.CASEBOOK_IMPORT_PENDING_MINUTES,
         }
         request.current_app = self.admin_site.name

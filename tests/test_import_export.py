@@ -349,6 +349,12 @@ def test_the_size_limit_holds_without_the_upload_handler(curator, inspection):
     assert response.context["result"] is None
 
 
+@override_settings(CASEBOOK_UPLOAD_MAX_BYTES=2 * 1024 * 1024, CASEBOOK_IMPORT_MAX_ROWS=150)
+def test_the_import_page_states_its_limits(curator):
+    page = page_text(curator.get(reverse("admin:ratings_judgement_import")))
+    assert "A UTF-8 CSV file of at most 2.0\xa0MB and 150 rows" in page
+
+
 @override_settings(CASEBOOK_IMPORT_MAX_ROWS=2)
 def test_a_file_with_more_rows_than_the_limit_is_refused_before_any_row_is_checked(
     curator, inspection
