@@ -9,8 +9,12 @@ from __future__ import annotations
 
 import csv
 import datetime
+import functools
 import os
+import re
+import string
 import time
+import unicodedata
 from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -36,7 +40,18 @@ FACET_VALUES_MAX = 30
 # counts rather than holding up the page (counting a million rows is the slow case).
 # Counts are cached until the data changes, a time-out for a minute (datacache).
 FACET_TIME_LIMIT_MS = int(os.environ.get("CASEBOOK_FACET_TIME_LIMIT_MS", "100"))
-CSV_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# A cell a spreadsheet may run as a formula starts with one of these once leading spaces and
+# control characters are stripped and full-width forms folded (NFKC: "＝" is "="), or starts
+# with a tab or carriage return as it stands. U+2212 MINUS SIGN is not folded by NFKC.
+CSV_FORMULA_STARTS = ("=", "+", "-", "@", "\u2212")
+CSV_RAW_STARTS = ("\t", "\r")
+# Unicode categories stripped before looking: spaces (incl. no-break), line and paragraph
+# separators, control characters (\n, \r, \t) and format characters (zero-width space, BOM).
+CSV_IGNORED_CATEGORIES = frozenset({"Zs", "Zl", "Zp", "Cc", "Cf"})
+# A number written as text ("-5", "-1.50") is read as a number, not run as a formula.
+CSV_PLAIN_NUMBER = re.compile(r"[+-]?[0-9]+(?:\.[0-9]+)?\Z")
+# First characters that need no closer look (the common case, kept fast for big exports).
+CSV_SAFE_FIRST = frozenset(string.ascii_letters + string.digits + '!"#$%&()*,./:;<>?[\\]^_`{|}~')
 
 
 @dataclass(frozen=True)
@@ -207,10 +222,53 @@ class BadRequest(Exception):
     """A query string the list cannot answer (shown on the page, or a 400 for data formats)."""
 
 
+def _lstrip_ignored(text: str) -> str:
+    start = 0
+    while start < len(text) and unicodedata.category(text[start]) in CSV_IGNORED_CATEGORIES:
+        start += 1
+    return text[start:]
+
+
+def csv_formula_like(text: str) -> bool:
+    """Whether a spreadsheet might read this text cell as a formula."""
+    if text.startswith(CSV_RAW_STARTS):
+        return True
+    if CSV_PLAIN_NUMBER.match(text):
+        return False
+    stripped = _lstrip_ignored(text)
+    folded = _lstrip_ignored(unicodedata.normalize("NFKC", stripped[:32]))
+    return stripped.startswith(CSV_FORMULA_STARTS) or folded.startswith(CSV_FORMULA_STARTS)
+
+
+@functools.lru_cache(maxsize=4096)
+def _needs_a_closer_look(first: str) -> bool:
+    """Whether a cell starting with this character might be a formula (False: it is not)."""
+    if first == "'" or unicodedata.category(first) in CSV_IGNORED_CATEGORIES:
+        return True
+    folded = unicodedata.normalize("NFKC", first)
+    return (
+        first.startswith(CSV_FORMULA_STARTS)
+        or folded.startswith(CSV_FORMULA_STARTS)
+        or not folded
+        or unicodedata.category(folded[0]) in CSV_IGNORED_CATEGORIES
+    )
+
+
 def csv_safe(value: Any) -> Any:
-    """Neutralise spreadsheet formulas in text cells; numbers pass through untouched."""
-    if isinstance(value, str) and value.startswith(CSV_FORMULA_STARTS):
+    """Neutralise spreadsheet formulas in text cells by prefixing a quote; numbers pass through
+    untouched. A cell already starting with quotes before a formula gets one more, so that
+    `csv_restore` gives back exactly the text that was exported."""
+    if not isinstance(value, str) or not value or value[0] in CSV_SAFE_FIRST:
+        return value
+    if _needs_a_closer_look(value[0]) and csv_formula_like(value.lstrip("'")):
         return "'" + value
+    return value
+
+
+def csv_restore(value: Any) -> Any:
+    """The text that `csv_safe` was given, from the text it wrote (for re-importing an export)."""
+    if isinstance(value, str) and value.startswith("'") and csv_formula_like(value.lstrip("'")):
+        return value[1:]
     return value
 
 

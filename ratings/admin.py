@@ -1,18 +1,10 @@
 from django.contrib import admin
-from import_export.admin import ImportExportMixin
-from import_export.formats.base_formats import CSV
 
+from imports.csv_admin import CSVImportMixin
 from interventions.admin import CuratorAdmin, VagueLocatorFilter
 
 from .models import Inspection, Judgement, JudgementToCheck, SpendingLine, Statistic
 from .resources import JudgementResource, SpendingLineResource
-
-
-class CSVImportMixin(ImportExportMixin):
-    """Import and export through the admin, as CSV only, previewed and all-or-nothing."""
-
-    import_formats = [CSV]
-    export_formats = [CSV]
 
 
 class JudgementInline(admin.TabularInline):
