@@ -3,6 +3,7 @@ from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import CSV
 
 from interventions.admin import CuratorAdmin, VagueLocatorFilter
+from interventions.concurrency import VersionedInlineMixin
 
 from .models import Inspection, Judgement, JudgementToCheck, SpendingLine, Statistic
 from .resources import JudgementResource, SpendingLineResource
@@ -15,7 +16,7 @@ class CSVImportMixin(ImportExportMixin):
     export_formats = [CSV]
 
 
-class JudgementInline(admin.TabularInline):
+class JudgementInline(VersionedInlineMixin, admin.TabularInline):
     model = Judgement
     extra = 0
     fields = ("position", "section", "area", "grade", "grade_as_printed", "source", "locator")
