@@ -202,7 +202,8 @@ def conflict_errors(model, pk, version: str, form_fields) -> list[tuple[str | No
                 (
                     field,
                     f"{change.who} changed this to “{shown(current, field)}” at {change.when}, "
-                    "after you opened the form.",
+                    "after you opened the form. The form still shows your value: saving "
+                    "again puts it in place of theirs.",
                 )
             )
     return errors
