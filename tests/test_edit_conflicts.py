@@ -276,6 +276,29 @@ def test_an_inline_row_changed_in_a_racing_save_is_refused_inside_the_transactio
     assert phase.name == "Bob's"
 
 
+def test_a_judgement_row_changed_since_its_inspection_was_opened_is_a_conflict(alice, bob):
+    """The ratings app's inline (judgements on an inspection's page) is guarded too."""
+    judgement = f.JudgementFactory(area="Overall effectiveness", grade="Adequate")
+    url = reverse("admin:ratings_inspection_change", args=[judgement.inspection_id])
+    alices_form = opened_form(alice, url)
+    (row,) = [
+        key.removesuffix("-id")
+        for key, value in alices_form.items()
+        if key.startswith("judgements-") and key.endswith("-id") and value == str(judgement.pk)
+    ]
+    judgement_url = reverse("admin:ratings_judgement_change", args=[judgement.pk])
+    bobs_form = opened_form(bob, judgement_url)
+    assert bob.post(judgement_url, {**bobs_form, "grade": "Inadequate"}).status_code == 302
+
+    response = alice.post(url, {**alices_form, f"{row}-section": "Alice's section"})
+
+    assert response.status_code == 200
+    assert "Bob Jones (bob) changed grade at " in page_text(response)
+    assert 'value="Alice\'s section"' in page_text(response)
+    judgement.refresh_from_db()
+    assert (judgement.grade, judgement.section) == ("Inadequate", "")
+
+
 def test_another_curator_adding_a_row_is_not_lost_or_a_conflict(alice, bob):
     phase = f.PhaseFactory(name="Interim management", position=1)
     intervention = phase.intervention
