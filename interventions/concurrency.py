@@ -175,7 +175,7 @@ def shown(instance, name: str) -> str:
     return Truncator(str(value)).chars(80)
 
 
-def conflict_errors(model, pk, version: str, form_fields) -> list[tuple[str | None, str]]:
+def conflict_errors(model, pk, version: str, form) -> list[tuple[str | None, str]]:
     """What to tell a curator whose form was opened at `version`, or [] if nothing changed."""
     # A save that changed nothing (an admin save writes a version even so) is no conflict.
     changes = [c for c in changes_since(model, pk, version) if c.kind != "~" or c.fields]
@@ -187,8 +187,7 @@ def conflict_errors(model, pk, version: str, form_fields) -> list[tuple[str | No
             None,
             f"Someone else saved this {name} after you opened this form: "
             f"{summary(model, changes)}. Nothing has been saved. What you typed is still in "
-            "the form; the fields they changed are marked. Check them, then save again to "
-            "keep what the form shows.",
+            "the form; the fields they changed are marked. Check them, then save again.",
         )
     ]
     current = model._base_manager.filter(pk=pk).first()
@@ -196,17 +195,77 @@ def conflict_errors(model, pk, version: str, form_fields) -> list[tuple[str | No
     for change in changes:
         for field in change.fields:
             latest[field] = change
+    theirs = untouched_fields(form, model, version, latest)
     for field, change in latest.items():
-        if field in form_fields and current is not None:
+        if field in form.fields and current is not None:
+            if field in theirs:
+                keeps = "You had not changed it: the form now shows their value."
+            else:
+                keeps = "The form still shows your value: saving again puts it in place of theirs."
             errors.append(
                 (
                     field,
                     f"{change.who} changed this to “{shown(current, field)}” at {change.when}, "
-                    "after you opened the form. The form still shows your value: saving "
-                    "again puts it in place of theirs.",
+                    f"after you opened the form. {keeps}",
                 )
             )
     return errors
+
+
+def untouched_fields(form, model, version: str, names) -> set[str]:
+    """Of the fields someone else changed, those the curator left as they were when the form
+    was opened: showing the current value there loses nothing of either."""
+    history = history_model(model)
+    opened = history.objects.filter(history_id=int(version)).first() if version.isdigit() else None
+    if opened is None:
+        return set()
+    as_opened = opened.instance
+    untouched = set()
+    for name in names:
+        field = form.fields.get(name)
+        if field is None or isinstance(field, forms.ModelMultipleChoiceField):
+            continue  # many-to-many values are not compared: the curator decides
+        initial = model._meta.get_field(name).value_from_object(as_opened)
+        submitted = field.widget.value_from_datadict(form.data, form.files, form.add_prefix(name))
+        if not field.has_changed(initial, submitted):
+            untouched.add(name)
+    return untouched
+
+
+def show_current_values(form, names) -> None:
+    """Put the record's current value, as a browser would post it, into fields of `form`."""
+    if not names or form.instance.pk is None:
+        return
+    model = form._meta.model
+    current = model._base_manager.filter(pk=form.instance.pk).first()
+    if current is None:
+        return
+    data = form.data.copy()
+    for name in names:
+        field = form.fields[name]
+        key = form.add_prefix(name)
+        value = model._meta.get_field(name).value_from_object(current)
+        if isinstance(field.widget, forms.CheckboxInput):
+            if value:
+                data[key] = "on"
+            else:
+                data.pop(key, None)
+        elif isinstance(field, forms.ModelChoiceField):
+            data[key] = "" if value is None else str(value)
+        else:
+            shown_value = field.widget.format_value(field.prepare_value(value))
+            if isinstance(shown_value, list):
+                shown_value = shown_value[0] if shown_value else ""
+            data[key] = "" if shown_value is None else str(shown_value)
+    form.data = data
+
+
+def take_theirs(form, version: str) -> None:
+    """Where the curator left a field alone and someone else changed it, show theirs."""
+    model = form._meta.model
+    changes = changes_since(model, form.instance.pk, version)
+    names = {name for change in changes for name in change.fields}
+    show_current_values(form, untouched_fields(form, model, version, names))
 
 
 # Positions --------------------------------------------------------------------------------
@@ -292,10 +351,13 @@ class VersionedForm(forms.ModelForm):
     def clean(self):
         cleaned_data = super().clean()
         self.check_position()
+        checks_own_version = getattr(self, "checks_own_version", True)
         if self.prefix in self.stashed_errors:
             self.add_errors(self.stashed_errors[self.prefix])
-            self.set_version(self.versions_now().get(self.instance.pk, NO_VERSION))
-        elif getattr(self, "checks_own_version", True):
+            if checks_own_version and self.instance.pk is not None:  # rows: their formset
+                take_theirs(self, self.submitted_version())
+                self.set_version(self.versions_now().get(self.instance.pk, NO_VERSION))
+        elif checks_own_version:
             self.check_version()
         return cleaned_data
 
@@ -311,9 +373,10 @@ class VersionedForm(forms.ModelForm):
         version = self.versions_now().get(self.instance.pk, NO_VERSION)
         if version == self.submitted_version() or not self.has_changed():
             return
-        errors = conflict_errors(model, self.instance.pk, self.submitted_version(), self.fields)
+        errors = conflict_errors(model, self.instance.pk, self.submitted_version(), self)
         if errors:
             self.add_errors(errors)
+            take_theirs(self, self.submitted_version())
             self.set_version(version)
 
     def check_position(self) -> None:
@@ -392,17 +455,26 @@ class VersionedInlineFormSet(BaseInlineFormSet):
 
     def clean(self):
         super().clean()
+        opened = {form.prefix: form.submitted_version() for form in self.initial_forms}
         if self.form.stashed_errors:  # shown again after a failed save: say only that
             self.show_again()
+            self.take_theirs(opened, self.form.stashed_errors)
             return
         errors = self.row_conflicts(lock=True)
         if errors:
             self.show_again()
+            self.take_theirs(opened, errors)
             for form in self.forms:
                 form.add_errors(errors.pop(form.prefix, []))
             messages = [message for rows in errors.values() for _, message in rows]
             if messages:
                 raise forms.ValidationError(messages)
+
+    def take_theirs(self, opened: dict, errors: dict) -> None:
+        for form in self.initial_forms:
+            gone = hasattr(form.instance, "deleted_by") or form.instance.pk is None
+            if form.prefix in errors and not gone:
+                take_theirs(form, opened[form.prefix])
 
     def show_again(self) -> None:
         """Each row carries the current version when the form is shown again."""
@@ -438,7 +510,7 @@ class VersionedInlineFormSet(BaseInlineFormSet):
             deleting = self.can_delete and self._should_delete_form(form)
             if not deleting and not form.has_changed():
                 continue  # the row is not being written: nothing of theirs is lost
-            found = conflict_errors(model, form.instance.pk, submitted, form.fields)
+            found = conflict_errors(model, form.instance.pk, submitted, form)
             if not found:
                 continue
             if deleting:
@@ -574,7 +646,7 @@ class VersionedAdminMixin:
             model = form._meta.model
             version = form.versions_now().get(obj.pk, NO_VERSION)
             if version != form.submitted_version():
-                errors = conflict_errors(model, obj.pk, form.submitted_version(), form.fields)
+                errors = conflict_errors(model, obj.pk, form.submitted_version(), form)
                 if errors:
                     raise EditConflict({form.prefix: errors})
         try:

@@ -143,6 +143,32 @@ def test_saving_again_after_a_conflict_keeps_what_the_form_shows(alice, bob):
     assert intervention.title == "Alice's title"
 
 
+def test_after_a_conflict_the_form_shows_their_value_where_you_changed_nothing(alice, bob):
+    """Alice changed the summary, Bob the title: the form comes back with her summary and his
+    title, so saving again keeps both edits."""
+    intervention = f.InterventionFactory(title="Swindon partnership", published=True)
+    url = intervention_url(intervention)
+    alices_form = opened_form(alice, url)
+    bobs_form = opened_form(bob, url)
+    bobs_form.pop("published")  # Bob unticks "published"
+    assert bob.post(url, {**bobs_form, "title": "Bob's title"}).status_code == 302
+
+    refused = alice.post(url, {**alices_form, "summary": "Alice's summary."})
+    assert refused.status_code == 200
+    form = refused.context["adminform"].form
+    assert "You had not changed it: the form now shows their value." in form.errors["title"][0]
+    shown_again = form_data(form)
+    assert shown_again["title"] == "Bob's title"
+    assert shown_again["summary"] == "Alice's summary."
+    assert "published" not in shown_again
+
+    inlines = {key: value for key, value in alices_form.items() if key not in form.fields}
+    assert alice.post(url, {**inlines, **shown_again}).status_code == 302
+    intervention.refresh_from_db()
+    assert (intervention.title, intervention.summary) == ("Bob's title", "Alice's summary.")
+    assert not intervention.published
+
+
 def test_a_save_with_no_change_since_opening_goes_through(alice, bob):
     intervention = f.InterventionFactory(title="Swindon partnership")
     url = intervention_url(intervention)
