@@ -9,7 +9,8 @@ validation, after taking a row lock (`select_for_update` on PostgreSQL; on SQLit
 `IMMEDIATE` transaction the admin saves in already serialises writers), and again inside the
 save transaction just before writing. A difference is a form error naming who changed which
 fields and when; the form comes back with what the curator typed, carrying the current
-version, so that saving again is a deliberate choice to keep what the form shows.
+version, so that saving again is a deliberate choice to keep what the form shows; a field the
+curator left alone shows the other save's value, so that saving again keeps both edits.
 
 Two curators adding a part at the same position: validation names the row that holds the
 position; if both pass validation at once, the database's unique constraint refuses the second
@@ -528,8 +529,7 @@ class VersionedInlineFormSet(BaseInlineFormSet):
                     None,
                     f"Someone else changed this {name} after you opened this form: "
                     f"{summary(model, changes_since(model, form.instance.pk, submitted))}. "
-                    "Nothing has been saved. Check the fields marked, then save again to "
-                    "keep what the form shows.",
+                    "Nothing has been saved. Check the fields marked, then save again.",
                 )
                 errors[form.prefix] = [first, *found[1:]]
         for form in self.initial_forms:
