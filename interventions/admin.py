@@ -1,8 +1,12 @@
 from django.contrib import admin
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.text import capfirst
 from simple_history.admin import SimpleHistoryAdmin
 
+from .concurrency import VersionedAdminMixin, VersionedInlineMixin
 from .models import (
     Council,
     CouncilWithoutType,
@@ -23,14 +27,31 @@ from .models import (
 CITATION_FIELDS = ("source", "locator")
 
 
-class CuratorAdmin(SimpleHistoryAdmin):
-    """Every content model: full history with revert; new drafts start unpublished."""
+class CuratorAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
+    """Every content model: full history with revert; new drafts start unpublished; a save
+    never overwrites one made since the form was opened (interventions.concurrency)."""
 
     def get_changeform_initial_data(self, request):
         initial = super().get_changeform_initial_data(request)
         if any(field.name == "published" for field in self.model._meta.fields):
             initial.setdefault("published", False)
         return initial
+
+    def concrete_admin(self):
+        """A data-quality list (a proxy) shows the history kept on its concrete model."""
+        if self.model._meta.proxy:
+            return self.admin_site._registry[self.model._meta.concrete_model]
+        return None
+
+    def history_view(self, request, object_id, extra_context=None):
+        if concrete := self.concrete_admin():
+            return concrete.history_view(request, object_id, extra_context)
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if concrete := self.concrete_admin():
+            return concrete.history_form_view(request, object_id, version_id, extra_context)
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
 
 class VagueLocatorFilter(admin.SimpleListFilter):
@@ -86,6 +107,26 @@ class ServiceAreaAdmin(CuratorAdmin):
     search_fields = ("name",)
     prepopulated_fields = {"slug": ("name",)}
 
+    def get_deleted_objects(self, objs, request):
+        """A service area in use is protected: deleting it would silently take it off every
+        intervention that names it, with no version recorded there."""
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        in_use = Intervention.objects.filter(service_areas__in=objs).distinct().order_by("title")
+        label = capfirst(Intervention._meta.verbose_name)
+        protected = [
+            *protected,
+            *(
+                format_html(
+                    '{}: <a href="{}">{}</a>',
+                    label,
+                    reverse("admin:interventions_intervention_change", args=[intervention.pk]),
+                    intervention,
+                )
+                for intervention in in_use
+            ),
+        ]
+        return deleted, counts, perms_needed, protected
+
 
 @admin.register(Discrepancy)
 class DiscrepancyAdmin(CuratorAdmin):
@@ -94,7 +135,7 @@ class DiscrepancyAdmin(CuratorAdmin):
     prepopulated_fields = {"slug": ("title",)}
 
 
-class PartInline(admin.StackedInline):
+class PartInline(VersionedInlineMixin, admin.StackedInline):
     extra = 0
     autocomplete_fields = ("source", "discrepancy")
     classes = ("collapse",)
@@ -141,7 +182,7 @@ class MilestoneInline(PartInline):
     )
 
 
-class LinkInline(admin.TabularInline):
+class LinkInline(VersionedInlineMixin, admin.TabularInline):
     model = InterventionLink
     fk_name = "from_intervention"
     extra = 0

@@ -2,12 +2,13 @@ from django.contrib import admin
 
 from imports.csv_admin import CSVImportMixin
 from interventions.admin import CuratorAdmin, VagueLocatorFilter
+from interventions.concurrency import VersionedInlineMixin
 
 from .models import Inspection, Judgement, JudgementToCheck, SpendingLine, Statistic
 from .resources import JudgementResource, SpendingLineResource
 
 
-class JudgementInline(admin.TabularInline):
+class JudgementInline(VersionedInlineMixin, admin.TabularInline):
     model = Judgement
     extra = 0
     fields = (

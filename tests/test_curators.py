@@ -81,8 +81,8 @@ def test_staff_without_the_group_cannot_edit_content(staff_without_group):
 def test_each_edit_leaves_a_history_row_with_who_made_it(curator):
     council = f.CouncilFactory(name="Exampleshire County Council", council_type="county")
     url = reverse("admin:interventions_council_change", args=[council.pk])
-    form = curator.get(url).context["adminform"].form
     for name in ("Exampleshire Council", "Exampleshire Borough Council"):
+        form = curator.get(url).context["adminform"].form  # each edit opens the form afresh
         data = {**form_data(form), "name": name}
         response = curator.post(url, data)
         assert response.status_code == 302, response.context["adminform"].form.errors
