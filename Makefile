@@ -29,7 +29,6 @@ migrate: setup
 
 seed: migrate
 	$(PY) manage.py seed
-	$(PY) manage.py export_dataset
 
 run: seed
 	$(PY) manage.py runserver 127.0.0.1:8000

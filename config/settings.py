@@ -205,7 +205,6 @@ AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
 # Casebook --------------------------------------------------------------------
 
 SITE_NAME = "Casebook"
-# Where export_dataset writes the open-data zip that /data/ offers.
 # Counts, facets and whole public pages are cached per server process under the data version
 # (interventions.datacache): an edit anywhere retires them all at once. Off for comparisons.
 CASEBOOK_CACHE = env_bool("CASEBOOK_CACHE", True)
@@ -219,4 +218,6 @@ CACHES = {
     },
 }
 
-DATA_EXPORT_DIR = Path(os.environ.get("CASEBOOK_EXPORT_DIR", BASE_DIR / "var" / "exports"))
+# /data/ builds its zip from the database; a build up to this size is kept in the "casebook"
+# cache under the data version (bigger ones are streamed on every download).
+CASEBOOK_DATA_CACHE_BYTES = int(os.environ.get("CASEBOOK_DATA_CACHE_BYTES", 16 * 1024 * 1024))
