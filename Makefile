@@ -11,7 +11,7 @@ PY := $(VENV)/bin/python
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: run test setup lint format migrate seed check clean bench load
+.PHONY: run test setup lint format migrate seed check clean bench load backup restore
 DB ?= sqlite
 
 $(UV):
@@ -63,6 +63,18 @@ load: setup
 # Stop PostgreSQL under a running gunicorn, check for 503s, start it, check it recovers.
 outage: setup
 	cd benchmarks && ../$(PY) outage.py
+
+# The whole database to one file (DATABASE_URL decides: pg_dump -Fc, or SQLite's backup API).
+# BACKUP_FILE=… chooses the file; by default backups/casebook-<UTC time>.dump or .sqlite3.
+backup: setup
+	$(PY) manage.py backup $(if $(BACKUP_FILE),--output "$(BACKUP_FILE)")
+
+# Load BACKUP_FILE into the (empty) database DATABASE_URL names, then bring it up to date.
+restore: setup
+	@test -n "$(BACKUP_FILE)" || { echo "Say which backup: make restore BACKUP_FILE=backups/…"; exit 2; }
+	$(PY) manage.py restore "$(BACKUP_FILE)"
+	$(PY) manage.py migrate --no-input
+	$(PY) manage.py check_public
 
 clean:
 	rm -rf $(VENV) $(TOOLS) db.sqlite3
