@@ -87,7 +87,7 @@ def json_objects(model, rows) -> list[dict]:
 
 def json_chunks(model):
     """Every published row of a table as serialiser dicts, a chunk at a time."""
-    rows = iter(model._default_manager.published().order_by("pk").iterator(chunk_size=CHUNK))
+    rows = iter(published_rows(model))  # references joined: no query per row for its keys
     while chunk := list(islice(rows, CHUNK)):
         yield json_objects(model, chunk)
 
