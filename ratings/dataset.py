@@ -93,9 +93,9 @@ def json_chunks(model):
 
 
 def dumps_object(obj: dict) -> str:
-    """One row of casebook.json, indented as an item of the list that holds it."""
-    text = json.dumps(obj, cls=DjangoJSONEncoder, ensure_ascii=False, indent=1, sort_keys=True)
-    return "\n".join(" " + line for line in text.split("\n"))
+    """One row of casebook.json: a line of its own, keys sorted (readable in a diff, and
+    Python's C encoder writes it, several times faster than an indented one)."""
+    return json.dumps(obj, cls=DjangoJSONEncoder, ensure_ascii=False, sort_keys=True)
 
 
 def table_csv(model) -> str:
