@@ -223,6 +223,14 @@ def test_data_page_says_when_the_data_changed_and_what_the_download_holds(client
     assert f'<td class="num">{lines}</td>' in page
 
 
+def test_head_of_the_download_builds_nothing(client, seeded, django_assert_num_queries):
+    with django_assert_num_queries(1):  # the data version, to look in the cache
+        response = client.head(DOWNLOAD)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/zip"
+    assert opendata.cached() is None
+
+
 def test_old_download_address_redirects_to_the_file(client, db):
     response = client.get("/data/?download=1")
     assert response.status_code == 301

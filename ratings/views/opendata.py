@@ -33,7 +33,9 @@ def data_page(request):
 def data_download(request):
     """The zip: from the cache when this data was built before, else streamed as it is built."""
     build = opendata.cached(request)
-    if build is not None:
+    if request.method == "HEAD" and build is None:
+        response = HttpResponse(content_type="application/zip")  # no build just to say so
+    elif build is not None:
         response = HttpResponse(build["zip"], content_type="application/zip")
     else:
         response = StreamingHttpResponse(opendata.stream(), content_type="application/zip")
