@@ -11,7 +11,7 @@ PY := $(VENV)/bin/python
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: run test setup lint format migrate seed check clean bench load
+.PHONY: run test setup lint format migrate seed check clean bench load backup restore
 DB ?= sqlite
 
 $(UV):
@@ -31,7 +31,6 @@ migrate: setup
 # every curated difference (manage.py seed --overwrite-curated to write over them).
 seed: migrate
 	$(PY) manage.py seed
-	$(PY) manage.py export_dataset
 
 # Seeds only an empty database (a fresh clone): an existing one is served as it is.
 run: migrate
@@ -73,6 +72,18 @@ load: setup
 # Stop PostgreSQL under a running gunicorn, check for 503s, start it, check it recovers.
 outage: setup
 	cd benchmarks && ../$(PY) outage.py
+
+# The whole database to one file (DATABASE_URL decides: pg_dump -Fc, or SQLite's backup API).
+# BACKUP_FILE=… chooses the file; by default backups/casebook-<UTC time>.dump or .sqlite3.
+backup: setup
+	$(PY) manage.py backup $(if $(BACKUP_FILE),--output "$(BACKUP_FILE)")
+
+# Load BACKUP_FILE into the (empty) database DATABASE_URL names, then bring it up to date.
+restore: setup
+	@test -n "$(BACKUP_FILE)" || { echo "Say which backup: make restore BACKUP_FILE=backups/…"; exit 2; }
+	$(PY) manage.py restore "$(BACKUP_FILE)"
+	$(PY) manage.py migrate --no-input
+	$(PY) manage.py check_public
 
 clean:
 	rm -rf $(VENV) $(TOOLS) db.sqlite3

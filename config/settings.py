@@ -225,7 +225,6 @@ if CASEBOOK_TRUSTED_PROXY_COUNT < 0:
     raise ImproperlyConfigured(
         "CASEBOOK_TRUSTED_PROXY_COUNT must be a whole number of proxies, 0 or more."
     )
-# Where export_dataset writes the open-data zip that /data/ offers.
 # Counts, facets and whole public pages are cached per server process under the data version
 # (interventions.datacache): an edit anywhere retires them all at once. Off for comparisons.
 CASEBOOK_CACHE = env_bool("CASEBOOK_CACHE", True)
@@ -238,8 +237,6 @@ CACHES = {
         "OPTIONS": {"MAX_ENTRIES": 600},  # pages of at most 256 KB: 150 MB at worst
     },
 }
-
-DATA_EXPORT_DIR = Path(os.environ.get("CASEBOOK_EXPORT_DIR", BASE_DIR / "var" / "exports"))
 
 # CSV import in the admin (imports.csv_admin): the largest file accepted, refused as it arrives
 # (never held in memory or on disk), and how long a previewed file waits for its confirmation.
@@ -254,3 +251,6 @@ FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
+# /data/ builds its zip from the database; a build up to this size is kept in the "casebook"
+# cache under the data version (bigger ones are streamed on every download).
+CASEBOOK_DATA_CACHE_BYTES = int(os.environ.get("CASEBOOK_DATA_CACHE_BYTES", 16 * 1024 * 1024))

@@ -1,20 +1,17 @@
-"""The open data set: every published row, as natural-key JSON and one CSV per table, zipped."""
+"""The open data set: every published row, as natural-key JSON and one CSV per table.
+
+This module says what each row holds; `ratings.opendata` packs the rows into the download
+that `/data/` serves (and `manage.py export_dataset` writes to a file).
+"""
 
 from __future__ import annotations
 
-import csv
-import datetime
-import hashlib
-import io
 import json
-import zipfile
-from pathlib import Path
+from itertools import islice
 
 from django.apps import apps
-from django.conf import settings
 from django.core import serializers
-
-from interventions import datacache
+from django.core.serializers.json import DjangoJSONEncoder
 
 # Dependency order: a row's references always come before it.
 MODELS = [
@@ -36,9 +33,7 @@ MODELS = [
     "ratings.Statistic",
 ]
 
-
-def export_dir() -> Path:
-    return Path(getattr(settings, "DATA_EXPORT_DIR", Path(settings.BASE_DIR) / "var" / "exports"))
+CHUNK = 2000
 
 
 def natural(value):
@@ -53,82 +48,72 @@ def exported_fields(model) -> list:
     return [f for f in model._meta.concrete_fields if not f.primary_key and f.name != "public"]
 
 
-def table_csv(model) -> str:
-    fields = exported_fields(model)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow([f.name for f in fields])
-    related = [f.name for f in fields if f.is_relation]
-    for obj in (
+def published_rows(model):
+    """The published rows of a table, in a fixed order, fetched in chunks."""
+    related = [f.name for f in exported_fields(model) if f.is_relation]
+    return (
         model._default_manager.published()
         .select_related(*related)
         .order_by("pk")
-        .iterator(chunk_size=2000)
-    ):
-        writer.writerow(
-            [
-                natural(getattr(obj, f.name)) if f.is_relation else getattr(obj, f.attname)
-                for f in fields
-            ]
-        )
+        .iterator(chunk_size=CHUNK)
+    )
+
+
+def row_values(obj, fields) -> list:
+    """One CSV row: references by natural key, everything else as stored."""
+    return [
+        natural(getattr(obj, f.name)) if f.is_relation else getattr(obj, f.attname) for f in fields
+    ]
+
+
+def table_rows(model):
+    """The header, then one list of values per published row."""
+    fields = exported_fields(model)
+    yield [f.name for f in fields]
+    for obj in published_rows(model):
+        yield row_values(obj, fields)
+
+
+def json_objects(model, rows) -> list[dict]:
+    """Rows as Django's serialiser gives them: natural keys, loadable with `loaddata`."""
+    return serializers.serialize(
+        "python",
+        rows,
+        fields=[f.name for f in exported_fields(model)],
+        use_natural_foreign_keys=True,
+        use_natural_primary_keys=True,
+    )
+
+
+def json_chunks(model):
+    """Every published row of a table as serialiser dicts, a chunk at a time."""
+    rows = iter(published_rows(model))  # references joined: no query per row for its keys
+    while chunk := list(islice(rows, CHUNK)):
+        yield json_objects(model, chunk)
+
+
+def dumps_object(obj: dict) -> str:
+    """One row of casebook.json: a line of its own, keys sorted (readable in a diff, and
+    Python's C encoder writes it, several times faster than an indented one)."""
+    return json.dumps(obj, cls=DjangoJSONEncoder, ensure_ascii=False, sort_keys=True)
+
+
+def table_csv(model) -> str:
+    import csv
+    import io
+
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerows(table_rows(model))
     return out.getvalue()
 
 
 def dataset_json() -> str:
-    rows = []
-    for label in MODELS:
-        model = apps.get_model(label)
-        rows.extend(
-            json.loads(
-                serializers.serialize(
-                    "json",
-                    model._default_manager.published().order_by("pk"),
-                    fields=[f.name for f in exported_fields(model)],
-                    use_natural_foreign_keys=True,
-                    use_natural_primary_keys=True,
-                )
-            )
-        )
-    return json.dumps(rows, ensure_ascii=False, indent=1, sort_keys=True)
-
-
-def build(today: datetime.date | None = None) -> Path:
-    """Write the export and return its path. The version is the date plus a content hash."""
-    today = today or datetime.date.today()  # noqa: DTZ011
-    data = dataset_json()
-    digest = hashlib.sha256(data.encode("utf-8")).hexdigest()[:10]
-    version = f"{today.isoformat()}-{digest}"
-    folder = export_dir()
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"casebook-data-{version}.zip"
-    counts = {}
-    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("casebook.json", data)
-        for label in MODELS:
-            model = apps.get_model(label)
-            name = f"{model._meta.app_label}_{model._meta.model_name}.csv"
-            archive.writestr(name, "\ufeff" + table_csv(model))
-            counts[label] = model._default_manager.published().count()
-        archive.writestr(
-            "metadata.json",
-            json.dumps(
-                {
-                    "title": "Casebook open data",
-                    "version": version,
-                    "date": today.isoformat(),
-                    "rows": counts,
-                    "licence": "Facts from public reports; see each row's source and locator.",
-                },
-                indent=1,
-            ),
-        )
-    datacache.bump()  # the data page offers the new file
-    return path
-
-
-def latest() -> Path | None:
-    folder = export_dir()
-    if not folder.is_dir():
-        return None
-    files = sorted(folder.glob("casebook-data-*.zip"), key=lambda p: p.stat().st_mtime)
-    return files[-1] if files else None
+    """The whole of casebook.json in one string (for tests and small data)."""
+    items = [
+        dumps_object(obj)
+        for label in MODELS
+        for chunk in json_chunks(apps.get_model(label))
+        for obj in chunk
+    ]
+    return "[\n" + ",\n".join(items) + "\n]" if items else "[]"

@@ -17,4 +17,5 @@ urlpatterns = [
     path("judgements/", views.JudgementList.as_view(), name="judgement-list"),
     path("spending/", views.SpendingList.as_view(), name="spending-list"),
     path("data/", views.data_page, name="data"),
+    path("data/casebook-data.zip", views.data_download, name="data-download"),
 ]

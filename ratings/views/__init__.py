@@ -1,4 +1,5 @@
-from .details import InspectionDetail, data_page
+from .details import InspectionDetail
 from .lists import JudgementList, SpendingList
+from .opendata import data_download, data_page
 
-__all__ = ["InspectionDetail", "JudgementList", "SpendingList", "data_page"]
+__all__ = ["InspectionDetail", "JudgementList", "SpendingList", "data_download", "data_page"]

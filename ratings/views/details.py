@@ -3,7 +3,6 @@
 from itertools import groupby
 
 from django.db.models import F, Prefetch
-from django.views.decorators.http import require_safe
 
 from interventions.footnotes import disagreements
 from interventions.views.details.base import DetailPage, capped, shown
@@ -106,31 +105,3 @@ class InspectionDetail(DetailPage):
             sources_differ=self.disagreements_json(parts["disagreements"]),
             citation=self.citation_json(),
         )
-
-
-@require_safe
-def data_page(request):
-    """The latest open-data export, for researchers to download."""
-    import zipfile
-
-    from django.http import FileResponse, Http404
-    from django.shortcuts import render
-
-    from .. import dataset
-
-    path = dataset.latest()
-    if request.GET.get("download"):
-        if path is None:
-            raise Http404("No export has been made yet.")
-        return FileResponse(path.open("rb"), as_attachment=True, filename=path.name)
-    metadata = None
-    if path is not None:
-        import json
-
-        with zipfile.ZipFile(path) as archive:
-            metadata = json.loads(archive.read("metadata.json"))
-    return render(
-        request,
-        "ratings/data.html",
-        {"export": path, "metadata": metadata, "size": path.stat().st_size if path else 0},
-    )
