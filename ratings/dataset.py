@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core import serializers
 
 from interventions import datacache
+from interventions.visibility import hidden_relation, named_through
 
 # Dependency order: a row's references always come before it.
 MODELS = [
@@ -42,6 +43,7 @@ def export_dir() -> Path:
 
 
 def natural(value):
+    """A reference as its natural key (blank for none, or for a draft: see named_through)."""
     if hasattr(value, "natural_key"):
         key = value.natural_key()
         return "/".join(str(part) for part in key)
@@ -67,11 +69,34 @@ def table_csv(model) -> str:
     ):
         writer.writerow(
             [
-                natural(getattr(obj, f.name)) if f.is_relation else getattr(obj, f.attname)
+                natural(named_through(model, f.name, getattr(obj, f.name)))
+                if f.is_relation
+                else getattr(obj, f.attname)
                 for f in fields
             ]
         )
     return out.getvalue()
+
+
+def withheld_keys(model) -> dict[str, set]:
+    """For each relation of `model` that may lead to a draft: the natural keys of drafts."""
+    found = {}
+    for f in exported_fields(model):
+        if f.is_relation and hidden_relation(model, f.name):
+            related = f.related_model._default_manager
+            drafts = related.exclude(pk__in=related.published().values("pk"))
+            found[f.name] = {tuple(draft.natural_key()) for draft in drafts}
+    return found
+
+
+def blank_withheld(model, rows: list[dict]) -> list[dict]:
+    """Blank every reference to a record the public may not see."""
+    for name, keys in withheld_keys(model).items():
+        for row in rows:
+            value = row["fields"].get(name)
+            if value is not None and tuple(value) in keys:
+                row["fields"][name] = None
+    return rows
 
 
 def dataset_json() -> str:
@@ -79,14 +104,17 @@ def dataset_json() -> str:
     for label in MODELS:
         model = apps.get_model(label)
         rows.extend(
-            json.loads(
-                serializers.serialize(
-                    "json",
-                    model._default_manager.published().order_by("pk"),
-                    fields=[f.name for f in exported_fields(model)],
-                    use_natural_foreign_keys=True,
-                    use_natural_primary_keys=True,
-                )
+            blank_withheld(
+                model,
+                json.loads(
+                    serializers.serialize(
+                        "json",
+                        model._default_manager.published().order_by("pk"),
+                        fields=[f.name for f in exported_fields(model)],
+                        use_natural_foreign_keys=True,
+                        use_natural_primary_keys=True,
+                    )
+                ),
             )
         )
     return json.dumps(rows, ensure_ascii=False, indent=1, sort_keys=True)
