@@ -205,8 +205,12 @@ class VersionPage(View):
     @staticmethod
     def fields(old, public: bool = True) -> list[tuple[str, str]]:
         rows = []
+        source = getattr(old, "source", None) if getattr(old, "source_id", None) else None
+        hidden = set(HIDDEN_FIELDS)
+        if source is not None and not may_name(source, public):
+            hidden.add("locator")  # the place in a report the reader may not see, as on the page
         for field in type(old)._meta.concrete_fields:
-            if field.name in HIDDEN_FIELDS or field.primary_key:
+            if field.name in hidden or field.primary_key:
                 continue
             if field.is_relation:
                 related_id = getattr(old, field.attname)

@@ -265,10 +265,12 @@ def test_a_version_page_does_not_name_a_draft_related_record(client, draft_counc
     assert "A. Helper" in page
     assert_unnamed(page, SECRET_NAME, SECRET_SLUG, "Drafted phase", "The secret review")
     assert_unnamed(get(client, url + "?format=json"), SECRET_NAME, "Drafted phase")
-    council = f.CouncilFactory(successor=draft_council, source=draft_source(slug="other"))
+    council = f.CouncilFactory(
+        successor=draft_council, source=draft_source(slug="other"), locator="secret para 9"
+    )
     version = council.history.get().history_id
     page = get(client, f"{council.get_absolute_url()}versions/{version}/")
-    assert_unnamed(page, SECRET_NAME, "The secret review")
+    assert_unnamed(page, SECRET_NAME, "The secret review", "secret para 9")
 
 
 def test_the_change_list_leaves_out_versions_from_before_a_record_was_published(client):

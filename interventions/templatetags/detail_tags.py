@@ -29,7 +29,7 @@ def party(context, record, link=True):
     if record is None:
         return ""
     if not may_name(record, public_reader(context)):
-        return format_html('<span class="unpublished">{}</span>', NOT_PUBLISHED)
+        return format_html('<span class="muted unpublished">{}</span>', NOT_PUBLISHED)
     url = getattr(record, "get_absolute_url", None)
     if link and url is not None:
         return format_html('<a href="{}">{}</a>', url(), str(record))
