@@ -35,7 +35,6 @@ seed: migrate
 # Seeds only an empty database (a fresh clone): an existing one is served as it is.
 run: migrate
 	$(PY) manage.py seed --if-empty
-	$(PY) manage.py export_dataset
 	$(PY) manage.py runserver 127.0.0.1:8000
 
 test: setup

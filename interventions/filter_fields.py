@@ -62,6 +62,22 @@ class TextFilter(django_filters.CharFilter):
         return qs.filter(condition)
 
 
+class PublishedValuesFilter(django_filters.MultipleChoiceFilter):
+    """Any of the values a field takes on published rows (django-filter's AllValues filter
+    reads every row, so a draft's value would pass as valid and tell that it exists)."""
+
+    @property
+    def field(self):
+        values = (
+            self.model._default_manager.published()
+            .order_by(self.field_name)
+            .values_list(self.field_name, flat=True)
+            .distinct()
+        )
+        self.extra["choices"] = [(value, value) for value in values]
+        return super().field
+
+
 def slug_choices(model_label: str):
     """Database-backed choices, looked up when the form is built, never at import."""
 

@@ -2,6 +2,7 @@ import django_filters
 
 from .filter_fields import (
     ChoicesFilter,
+    PublishedValuesFilter,
     TextFilter,
     YearFilter,
     council_filters,
@@ -83,7 +84,7 @@ class WorkstreamFilter(django_filters.FilterSet):
 class SourceFilter(django_filters.FilterSet):
     q = TextFilter(label="Words", fields=("title", "publisher", "authors", "summary"))
     kind = ChoicesFilter(label="Kind", field_name="kind", choices=SourceKind.choices)
-    publisher = django_filters.AllValuesMultipleFilter(label="Publisher", field_name="publisher")
+    publisher = PublishedValuesFilter(label="Publisher", field_name="publisher")
 
     class Meta:
         model = Source

@@ -18,17 +18,21 @@ from itertools import groupby
 
 from django.apps import apps
 from django.db import connection
-from django.db.models import CharField, DateField, F, Model, Value
+from django.db.models import Case, CharField, DateField, F, Model, Q, Value, When
 from django.db.models.functions import Cast, Coalesce
 from django.urls import reverse
 
-from .models import Discrepancy, ParticipantRole, Source, format_partial_date
+from .models import Council, Discrepancy, ParticipantRole, Source, format_partial_date
+from .visibility import NOT_PUBLISHED, may_name, public_q
 
 
 @dataclass
 class Note:
+    """A numbered note. `source` is None for a report the reader may not see: the note then
+    says only that it is not yet published (no title, no link, no locator)."""
+
     number: int
-    source: Source
+    source: Source | None
     locator: str
     uses: int = 0
 
@@ -49,16 +53,21 @@ class Note:
 class Footnotes:
     """The numbered notes of one page, in the order the page first cites them."""
 
-    def __init__(self):
-        self._by_key: dict[tuple[int, str], Note] = {}
+    def __init__(self, public: bool = True):
+        self.public = public
+        self._by_key: dict[tuple[int | None, str], Note] = {}
         self.notes: list[Note] = []
 
     def cite(self, fact) -> tuple[Note, str]:
         """The note for a fact (anything with .source and .locator) and an id for this use."""
-        key = (fact.source.pk, fact.locator)
+        if may_name(fact.source, self.public):
+            source, locator = fact.source, fact.locator
+        else:
+            source, locator = None, ""  # a draft report: one shared "not yet published" note
+        key = (source.pk if source else None, locator)
         note = self._by_key.get(key)
         if note is None:
-            note = Note(number=len(self.notes) + 1, source=fact.source, locator=fact.locator)
+            note = Note(number=len(self.notes) + 1, source=source, locator=locator)
             self._by_key[key] = note
             self.notes.append(note)
         note.uses += 1
@@ -75,7 +84,8 @@ class Footnotes:
         """Each report cited, once, in order of first citation."""
         seen: dict[int, Source] = {}
         for note in self.notes:
-            seen.setdefault(note.source.pk, note.source)
+            if note.source is not None:
+                seen.setdefault(note.source.pk, note.source)
         return list(seen.values())
 
 
@@ -141,6 +151,7 @@ VERSION_COLUMNS: dict[str, dict] = {
         **_PART,
         "who": "council__name",
         "who2": "organisation__name",
+        "who_relation": "council",
     },
     "interventions.phase": {
         "what": "Phase",
@@ -250,7 +261,7 @@ def fact_models() -> list[type[Model]]:
     return found
 
 
-def _branch(model, ids):
+def _branch(model, ids, public: bool = True):
     spec = VERSION_COLUMNS[model._meta.label_lower]
 
     def text(name):
@@ -264,6 +275,17 @@ def _branch(model, ids):
     who = text("who")
     if spec.get("who2"):
         who = Coalesce(Cast(F(spec["who"]), CharField()), Cast(F(spec["who2"]), CharField()))
+    if public and spec.get("who_relation"):
+        # A participant's council may be a draft (interventions.visibility): not named.
+        relation = spec["who_relation"]
+        who = Case(
+            When(
+                Q(**{f"{relation}__isnull": False}) & ~public_q(Council, relation),
+                then=Value(NOT_PUBLISHED),
+            ),
+            default=who,
+            output_field=CharField(),
+        )
     return (
         model.objects.filter(discrepancy_id__in=ids)
         .order_by()
@@ -347,7 +369,7 @@ def _versions_sql(size: int, public: bool, vendor: str) -> tuple[str, tuple, dic
     stand_ins = [_STAND_IN - i for i in range(size)]
     branches = []
     for model in fact_models():
-        branch = _branch(model, stand_ins)
+        branch = _branch(model, stand_ins, public)
         if public:
             branch = branch.published()
         branches.append(branch)

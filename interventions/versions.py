@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.views import View
 
 from .citations import Citation, uk_date
+from .visibility import may_name, name_or_placeholder
 
 CHANGES_SHOWN = 20
 HIDDEN_FIELDS = {"id", "published"}
@@ -38,12 +39,27 @@ def with_query(url: str, request) -> str:
     return f"{url}?{query}" if query else url
 
 
-def renamed_url(model, slug: str | None, visible) -> str | None:
-    """Where a record that once had this slug lives now, if it is still visible."""
+def public_versions(history, public: bool = True):
+    """The versions a reader may see: for the public, none from while the record was a draft
+    (before it was first published, or while it was withdrawn)."""
+    if public and "published" in {f.name for f in history.model._meta.fields}:
+        return history.filter(published=True)
+    return history
+
+
+def renamed_url(model, slug: str | None, visible, public: bool = True) -> str | None:
+    """Where a record that once had this slug lives now, if it is still visible.
+
+    For the public, only slugs the record had while it was published lead anywhere: a slug
+    it had as a draft was never handed out, and answering it would tell that it existed."""
     history = getattr(model, "history", None)
     if not slug or history is None:
         return None
-    ids = history.filter(slug=slug).order_by("-history_date").values_list("id", flat=True)
+    ids = (
+        public_versions(history.filter(slug=slug), public)
+        .order_by("-history_date")
+        .values_list("id", flat=True)
+    )
     for pk in ids[:5]:
         current = visible.filter(pk=pk).first()
         if current is not None and current.slug != slug:
@@ -67,11 +83,15 @@ class Change:
     current: bool
 
 
-def changes(obj) -> list[Change]:
-    """The record's latest changes, newest first, each with what changed (one query)."""
+def changes(obj, public: bool = True) -> list[Change]:
+    """The record's latest changes, newest first, each with what changed (one query).
+
+    For the public, only the versions it may see (`public_versions`), numbered among
+    themselves, so that a draft's history is never listed or linked."""
     history = getattr(obj, "history", None)
     if history is None:
         return []
+    history = public_versions(history.all(), public)
     total = history.count()
     records = list(history.order_by("-history_date", "-history_id")[: CHANGES_SHOWN + 1])
     fields = [
@@ -126,21 +146,22 @@ class VersionPage(View):
             visible = visible.published()
         obj = visible.filter(slug=slug).first()
         if obj is None:
-            moved = renamed_url(self.model, slug, visible)
+            moved = renamed_url(self.model, slug, visible, public)
             if moved:
                 return HttpResponsePermanentRedirect(
                     with_query(f"{moved}versions/{version}/", request)
                 )
             raise Http404("No such record.")
-        record = obj.history.filter(history_id=version).first()
-        if record is None or (public and getattr(record, "published", True) is False):
+        versions = public_versions(obj.history.all(), public)
+        record = versions.filter(history_id=version).first()
+        if record is None:
             raise Http404("No such version of this record.")
-        history = changes(obj)  # newest first: its first entry is the current version
+        history = changes(obj, public)  # newest first: its first entry is the current version
         is_current = history[0].history_id == record.history_id
-        number = obj.history.filter(history_date__lte=record.history_date).count()
+        number = versions.filter(history_date__lte=record.history_date).count()
         old = record.instance
-        fields = self.fields(old)
-        parts = self.parts(obj, record)
+        fields = self.fields(old, public)
+        parts = self.parts(obj, record, public)
         label = f"version {number} of {uk_date(timezone.localdate(record.history_date))}"
         citation = Citation(
             title=str(old),
@@ -160,7 +181,7 @@ class VersionPage(View):
                     "current": is_current,
                     "current_url": request.build_absolute_uri(obj.get_absolute_url()),
                     "fields": dict(fields),
-                    "parts": {label: [str(part) for part in items] for label, items in parts},
+                    "parts": {label: [item["text"] for item in items] for label, items in parts},
                 },
                 json_dumps_params={"ensure_ascii": False},
             )
@@ -182,14 +203,19 @@ class VersionPage(View):
         )
 
     @staticmethod
-    def fields(old) -> list[tuple[str, str]]:
+    def fields(old, public: bool = True) -> list[tuple[str, str]]:
         rows = []
+        source = getattr(old, "source", None) if getattr(old, "source_id", None) else None
+        hidden = set(HIDDEN_FIELDS)
+        if source is not None and not may_name(source, public):
+            hidden.add("locator")  # the place in a report the reader may not see, as on the page
         for field in type(old)._meta.concrete_fields:
-            if field.name in HIDDEN_FIELDS or field.primary_key:
+            if field.name in hidden or field.primary_key:
                 continue
             if field.is_relation:
                 related_id = getattr(old, field.attname)
-                value = "" if related_id is None else str(getattr(old, field.name, "") or "")
+                related = None if related_id is None else getattr(old, field.name, None)
+                value = name_or_placeholder(related, public)
             elif field.choices:
                 value = getattr(old, f"get_{field.name}_display")()
             else:
@@ -199,7 +225,8 @@ class VersionPage(View):
                 rows.append((str(field.verbose_name).capitalize(), value))
         return rows
 
-    def parts(self, obj, record):
+    def parts(self, obj, record, public: bool = True):
+        """Each part as it stood, described without naming a record the reader may not see."""
         result = []
         for relation, label in VERSION_PARTS.get(obj._meta.label_lower, []):
             part_model = obj._meta.get_field(relation).related_model
@@ -210,8 +237,20 @@ class VersionPage(View):
                 .select_related("source")
                 .order_by("position")
             )
-            result.append((label, list(items)))
+            # As on the live page, a part citing a report the reader may not see is left out.
+            shown = [item for item in items if may_name(item.source, public)]
+            result.append((label, [self.part(item, public) for item in shown]))
         return result
+
+    @staticmethod
+    def part(item, public: bool = True) -> dict:
+        if item._meta.model_name == "participant":
+            body = item.council or item.organisation
+            who = ", ".join(x for x in (item.person_name, name_or_placeholder(body, public)) if x)
+            text = f"{who}: {item.get_role_display()}"
+        else:
+            text = str(item)
+        return {"text": text, "source": item.source, "locator": item.locator}
 
 
 __all__ = ["VersionPage", "changes", "renamed_url"]

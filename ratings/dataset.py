@@ -13,6 +13,8 @@ from django.apps import apps
 from django.core import serializers
 from django.core.serializers.json import DjangoJSONEncoder
 
+from interventions.visibility import hidden_relation, named_through
+
 # Dependency order: a row's references always come before it.
 MODELS = [
     "interventions.Source",
@@ -37,6 +39,7 @@ CHUNK = 2000
 
 
 def natural(value):
+    """A reference as its natural key (blank for none, or for a draft: see named_through)."""
     if hasattr(value, "natural_key"):
         key = value.natural_key()
         return "/".join(str(part) for part in key)
@@ -59,10 +62,15 @@ def published_rows(model):
     )
 
 
-def row_values(obj, fields) -> list:
-    """One CSV row: references by natural key, everything else as stored."""
+def row_values(obj, fields, model=None) -> list:
+    """One CSV row: references by natural key (blank for a record the public may not see),
+    everything else as stored."""
+    model = model or type(obj)
     return [
-        natural(getattr(obj, f.name)) if f.is_relation else getattr(obj, f.attname) for f in fields
+        natural(named_through(model, f.name, getattr(obj, f.name)))
+        if f.is_relation
+        else getattr(obj, f.attname)
+        for f in fields
     ]
 
 
@@ -71,7 +79,7 @@ def table_rows(model):
     fields = exported_fields(model)
     yield [f.name for f in fields]
     for obj in published_rows(model):
-        yield row_values(obj, fields)
+        yield row_values(obj, fields, model)
 
 
 def json_objects(model, rows) -> list[dict]:
@@ -88,8 +96,9 @@ def json_objects(model, rows) -> list[dict]:
 def json_chunks(model):
     """Every published row of a table as serialiser dicts, a chunk at a time."""
     rows = iter(published_rows(model))  # references joined: no query per row for its keys
+    withheld = withheld_keys(model)  # once per table
     while chunk := list(islice(rows, CHUNK)):
-        yield json_objects(model, chunk)
+        yield blank_withheld(model, json_objects(model, chunk), withheld)
 
 
 def dumps_object(obj: dict) -> str:
@@ -106,6 +115,28 @@ def table_csv(model) -> str:
     writer = csv.writer(out)
     writer.writerows(table_rows(model))
     return out.getvalue()
+
+
+def withheld_keys(model) -> dict[str, set]:
+    """For each relation of `model` that may lead to a draft: the natural keys of drafts."""
+    found = {}
+    for f in exported_fields(model):
+        if f.is_relation and hidden_relation(model, f.name):
+            related = f.related_model._default_manager
+            drafts = related.exclude(pk__in=related.published().values("pk"))
+            found[f.name] = {tuple(draft.natural_key()) for draft in drafts}
+    return found
+
+
+def blank_withheld(model, rows: list[dict], withheld: dict | None = None) -> list[dict]:
+    """Blank every reference to a record the public may not see."""
+    withheld = withheld_keys(model) if withheld is None else withheld
+    for name, keys in withheld.items():
+        for row in rows:
+            value = row["fields"].get(name)
+            if value is not None and tuple(value) in keys:
+                row["fields"][name] = None
+    return rows
 
 
 def dataset_json() -> str:

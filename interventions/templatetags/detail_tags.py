@@ -6,8 +6,34 @@ from django import template
 from django.utils.html import format_html, format_html_join
 
 from ..models import format_partial_date
+from ..visibility import NOT_PUBLISHED, UNNAMED_PARTY, may_name
 
 register = template.Library()
+
+
+def public_reader(context) -> bool:
+    """Whether the page is for the public (the detail views say; fail closed if not)."""
+    return context.get("public", True) is not False
+
+
+@register.filter
+def nameable(record, public=True):
+    """{% if record|nameable:public %}: whether the page may name this related record."""
+    return may_name(record, public is not False)
+
+
+@register.simple_tag(takes_context=True)
+def party(context, record, link=True):
+    """A related record by name, linked to its page; "Not yet published" (no name, no link)
+    for a record the reader may not see (interventions.visibility)."""
+    if record is None:
+        return ""
+    if not may_name(record, public_reader(context)):
+        return format_html('<span class="muted unpublished">{}</span>', NOT_PUBLISHED)
+    url = getattr(record, "get_absolute_url", None)
+    if link and url is not None:
+        return format_html('<a href="{}">{}</a>', url(), str(record))
+    return str(record)
 
 
 @register.simple_tag(takes_context=True)
@@ -108,10 +134,14 @@ def number(value):
     return f"{value.normalize():,f}"
 
 
-@register.simple_tag
-def payment(line):
+@register.simple_tag(takes_context=True)
+def payment(context, line):
     """ "Paid by X to Y", or as much of it as the report says."""
-    payer, payee = line.payer, line.payee
+    public = public_reader(context)
+    payer, payee = (
+        (str(body) if may_name(body, public) else UNNAMED_PARTY) if body else None
+        for body in (line.payer, line.payee)
+    )
     if payer and payee:
         return f"Paid by {payer} to {payee}"
     if payer:

@@ -3,6 +3,7 @@
 from interventions.listing import CITATION_COLUMNS, Column, Facet, ListPage
 from interventions.models import CouncilType, Region
 from interventions.models.common import slug_url
+from interventions.visibility import NOT_PUBLISHED, name_or_placeholder
 
 from ..filters import JudgementFilter, SpendingFilter
 from ..models import Framework, Judgement, SpendingKind, SpendingLine
@@ -33,10 +34,16 @@ def money(line) -> str:
 KIND_LABELS = dict(SpendingKind.choices)
 
 
-def party(council: str | None, organisation: str | None, abbreviation: str | None) -> str:
-    """Who paid or was paid, as str() of the council or organisation would put it."""
+def party(
+    council: str | None,
+    council_published: bool | None,
+    organisation: str | None,
+    abbreviation: str | None,
+) -> str:
+    """Who paid or was paid, as str() of the council or organisation would put it, and as
+    `name_or_placeholder` does for a draft council (lists are always public)."""
     if council:
-        return council
+        return council if council_published else NOT_PUBLISHED
     if organisation:
         return f"{organisation} ({abbreviation})" if abbreviation else organisation
     return ""
@@ -132,8 +139,8 @@ class SpendingList(ListPage):
             "intervention__title",
             link=lambda o: o.intervention.get_absolute_url() if o.intervention else "",
         ),
-        Column("payer", "Paid by", lambda o: str(o.payer) if o.payer else ""),
-        Column("payee", "Paid to", lambda o: str(o.payee) if o.payee else ""),
+        Column("payer", "Paid by", lambda o: name_or_placeholder(o.payer)),
+        Column("payee", "Paid to", lambda o: name_or_placeholder(o.payee)),
         *CITATION_COLUMNS,
     ]
 
@@ -149,7 +156,12 @@ class SpendingList(ListPage):
         *(
             f"{side}_{path}"
             for side in ("payer", "payee")
-            for path in ("council__name", "organisation__name", "organisation__abbreviation")
+            for path in (
+                "council__name",
+                "council__published",
+                "organisation__name",
+                "organisation__abbreviation",
+            )
         ),
         "source__title",
         "locator",
@@ -159,8 +171,8 @@ class SpendingList(ListPage):
 
     def export_row(self, values):
         council, line, period, kind, amount, printed, qualifier, intervention = values[:8]
-        payer, payee = party(*values[8:11]), party(*values[11:14])
-        source, locator, slug, ref = values[14:]
+        payer, payee = party(*values[8:12]), party(*values[12:16])
+        source, locator, slug, ref = values[16:]
         cells = [council, line, period, KIND_LABELS[kind], amount, printed, qualifier]
         cells += [intervention or "", payer, payee, source, locator]
         return cells, f"{slug_url('interventions:council-detail', slug)}#spending-{ref}"

@@ -16,6 +16,7 @@ from ...models import (
     Source,
 )
 from ...versions import changes, renamed_url, with_query
+from ...visibility import may_name
 
 FORMATS = ("html", "json", "bibtex", "ris")
 CITATION_FORMATS = ("bibtex", "ris")
@@ -70,11 +71,14 @@ class DetailPage(DetailView):
             self.object = self.get_object()
         except Http404:
             # A renamed record: its old address answers, for ever, with a permanent redirect.
-            moved = renamed_url(self.model, kwargs.get("slug"), self.get_queryset())
+            moved = renamed_url(
+                self.model, kwargs.get("slug"), self.get_queryset(), public=self.public
+            )
             if moved:
                 return HttpResponsePermanentRedirect(with_query(moved, request))
             raise
-        self.changes = changes(self.object)  # two queries: the history count and latest rows
+        # Two queries: the history count and latest rows (for the public, published ones only).
+        self.changes = changes(self.object, public=self.public)
         if fmt in CITATION_FORMATS:
             return self.citation(sources=[]).response(fmt)
         parts = self.parts()
@@ -85,7 +89,8 @@ class DetailPage(DetailView):
         context = self.get_context_data(object=self.object, **parts)
         context["citation"] = self.citation(sources=self.cited_sources(parts))
         context["canonical_url"] = context["citation"].url
-        context["footnotes"] = Footnotes()
+        context["footnotes"] = Footnotes(public=self.public)
+        context["public"] = self.public  # what the related-record tags may name
         context["draft"] = not getattr(self.object, "published", True)
         context["changes"] = self.changes
         return self.render_to_response(context)
@@ -151,7 +156,8 @@ class DetailPage(DetailView):
         seen: dict[int, Source] = {}
         for fact in self.facts(parts):
             source = fact.source
-            seen.setdefault(source.pk, source)
+            if may_name(source, self.public):
+                seen.setdefault(source.pk, source)
         return list(seen.values())
 
     def facts(self, parts):
@@ -165,6 +171,12 @@ class DetailPage(DetailView):
     def cited(self, fact) -> dict:
         """Where a fact comes from, and whether sources differ on it."""
         discrepancy = getattr(fact, "discrepancy", None)
+        if not may_name(fact.source, self.public):
+            return {
+                "source": {"slug": None, "title": None, "url": None, "not_yet_published": True},
+                "locator": None,
+                "sources_differ": discrepancy.slug if discrepancy else None,
+            }
         return {
             "source": {
                 "slug": fact.source.slug,
@@ -176,8 +188,11 @@ class DetailPage(DetailView):
         }
 
     def body(self, obj) -> dict | None:
+        """A related record as {"name", "slug", "url"}; blank, and marked so, for a draft."""
         if obj is None:
             return None
+        if not may_name(obj, self.public):
+            return {"name": None, "slug": None, "url": None, "not_yet_published": True}
         data = {"name": str(obj), "slug": obj.slug}
         if hasattr(obj, "get_absolute_url"):
             data["url"] = self.absolute(obj.get_absolute_url())

@@ -11,6 +11,7 @@ from ...footnotes import disagreements
 from ...models import (
     Council,
 )
+from ...visibility import may_name, named
 from . import base
 from .base import DetailPage, capped, related_model, shown
 from .serialise import (
@@ -41,7 +42,9 @@ def council_lists(council: Council, public: bool) -> dict:
     )
     participations, participation_more = capped(
         shown(
-            council.participations.select_related("intervention__subject_council", *cited),
+            council.participations.select_related(
+                "intervention__subject_council", "intervention__source", *cited
+            ),
             public,
         ).order_by("intervention__start_date", "intervention__title", "intervention_id", "position")
     )
@@ -166,7 +169,9 @@ class CouncilDetail(DetailPage):
                 for _, group in groupby(parts["participations"], key=lambda p: p.intervention_id)
                 for roles in [list(group)]
             ],
-            predecessors=list(council.predecessors.all()),
+            # Councils it took over from, leaving out drafts (prefetched: no query).
+            predecessors=[p for p in council.predecessors.all() if may_name(p, self.public)],
+            successor=named(council.successor, self.public),
             inspection_chart=inspection_chart(parts["inspections"], council.name),
             spending_chart=spending_chart(spending_by_year(council, self.public), council.name),
             comparisons=comparisons(council, statistics_model, self.public),
@@ -214,7 +219,7 @@ class CouncilDetail(DetailPage):
             "gss_code": c.gss_code,
             "start_date": c.start_date.isoformat() if c.start_date else None,
             "end_date": c.end_date.isoformat() if c.end_date else None,
-            "successor": self.body(c.successor),
+            "successor": self.body(parts["successor"]),
             "predecessors": [self.body(p) for p in parts["predecessors"]],
             **self.cited(c),
             "interventions": [

@@ -26,11 +26,18 @@ from .serialise import (
     statistic_json,
 )
 
+# What a linked case study is fetched with: its page names its council, and whether it may be
+# named at all is read from its council and source (interventions.visibility).
+PARENTS = ("subject_council", "source")
+
 
 def intervention_for_detail(public: bool = True):
     """The case study and all its parts: one query per kind of part, whatever their number."""
     cited = ("source", "discrepancy")
-    link_end = ("source", "to_intervention__subject_council", "from_intervention__subject_council")
+    link_end = (
+        "source",
+        *(f"{end}_intervention__{parent}" for end in ("to", "from") for parent in PARENTS),
+    )
 
     def part(name, *related):
         model = related_model(Intervention, name)

@@ -54,7 +54,9 @@ def spending_rows(lines):
         "source",
         "discrepancy",
         "council",
-        "intervention",
+        # The case study's council and source too: whether it may be named is read from them.
+        "intervention__subject_council",
+        "intervention__source",
         "payer_council",
         "payer_organisation",
         "payee_council",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from ...models import (
     Source,
 )
+from ...visibility import name_or_placeholder
 from .base import TABLE_LIMIT, DetailPage
 from .serialise import partial_date_json
 
@@ -37,8 +38,11 @@ SOURCE_FACT_KINDS = [
 ]
 
 
-def describe_fact(fact) -> tuple[str, str]:
-    """What a fact says, briefly, and the name of the record it belongs to."""
+def describe_fact(fact, public: bool = True) -> tuple[str, str]:
+    """What a fact says, briefly, and the name of the record it belongs to.
+
+    A related record the reader may not see is "Not yet published" (interventions.visibility).
+    """
     name = fact._meta.model_name
     if name == "intervention":
         return fact.title, fact.subject_council.name
@@ -47,7 +51,7 @@ def describe_fact(fact) -> tuple[str, str]:
     if name == "participant":
         who = ", ".join(str(p) for p in (fact.person_name, fact.post) if p)
         body = fact.council or fact.organisation
-        who = ", ".join(part for part in (who, str(body) if body else "") if part)
+        who = ", ".join(part for part in (who, name_or_placeholder(body, public)) if part)
         return f"{who}: {fact.get_role_display()}", fact.intervention.title
     if name == "lesson":
         return f"{fact.get_kind_display()}: {fact.text}", fact.intervention.title
@@ -75,7 +79,7 @@ def describe_fact(fact) -> tuple[str, str]:
         )
     if name == "council":
         return fact.name, ""
-    return str(fact), str(fact.council) if getattr(fact, "council", None) else ""
+    return str(fact), name_or_placeholder(getattr(fact, "council", None), public)
 
 
 def fact_url(fact) -> str:
@@ -128,7 +132,7 @@ class SourceDetail(DetailPage):
                             "differ_url": differ_url(fact, url),
                         }
                         for fact in rows[:FACTS_PER_KIND]
-                        for text, record in [describe_fact(fact)]
+                        for text, record in [describe_fact(fact, self.public)]
                         for url in [fact_url(fact)]
                     ],
                     "more": len(rows) > FACTS_PER_KIND,
