@@ -22,6 +22,7 @@ from django.db.models import CharField, DateField, F, Model, Value
 from django.db.models.functions import Cast, Coalesce
 from django.urls import reverse
 
+from .citations import footnote_citation
 from .models import Discrepancy, ParticipantRole, Source, format_partial_date
 
 
@@ -39,6 +40,11 @@ class Note:
     @property
     def first_ref(self) -> str:
         return f"fnref-{self.number}-1"
+
+    @property
+    def citation(self) -> str:
+        """The report and the place in it, as one citation to copy (Harvard style)."""
+        return footnote_citation(self.source, self.locator)
 
     @property
     def locator_sentence(self) -> str:
@@ -291,6 +297,8 @@ def _branch(model, ids):
             s_printed=F("source__date_as_printed"),
             s_kind=F("source__kind"),
             s_authors=F("source__authors"),
+            s_prepared_for=F("source__prepared_for"),
+            s_pages=F("source__pages"),
         )
     )
 
@@ -333,6 +341,8 @@ def _source(row: dict) -> Source:
         date_as_printed=row["s_printed"],
         kind=row["s_kind"],
         authors=row["s_authors"],
+        prepared_for=row["s_prepared_for"],
+        pages=row["s_pages"],
     )
 
 

@@ -10,15 +10,15 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.generic import DetailView
 
-from ...citations import Citation, uk_date
+from ...addresses import absolute, site_root
+from ...citations import CITATION_FORMATS, Citation, uk_date
 from ...footnotes import Footnotes
 from ...models import (
     Source,
 )
 from ...versions import changes, renamed_url, with_query
 
-FORMATS = ("html", "json", "bibtex", "ris")
-CITATION_FORMATS = ("bibtex", "ris")
+FORMATS = ("html", "json", *CITATION_FORMATS)
 
 # A page lists at most this many rows in one table (and says so, with a link to the full
 # list): a council can have thousands of spending lines, and a page must stay small and fast.
@@ -50,7 +50,7 @@ def related_model(model, name: str):
 
 
 class DetailPage(DetailView):
-    """A detail page that also answers ?format=json|bibtex|ris, and 400 for any other."""
+    """A detail page that also answers ?format=json|bibtex|ris|csl-json, and 400 for any other."""
 
     kind = ""  # how a citation describes the page: "Case study", "Council" …
 
@@ -76,15 +76,16 @@ class DetailPage(DetailView):
             raise
         self.changes = changes(self.object)  # two queries: the history count and latest rows
         if fmt in CITATION_FORMATS:
-            return self.citation(sources=[]).response(fmt)
+            return self.cite(self.citation(sources=[])).response(fmt)
         parts = self.parts()
         if fmt == "json":
             return JsonResponse(
                 self.as_json(parts), json_dumps_params={"ensure_ascii": False, "indent": 1}
             )
         context = self.get_context_data(object=self.object, **parts)
-        context["citation"] = self.citation(sources=self.cited_sources(parts))
-        context["canonical_url"] = context["citation"].url
+        # One citation for the cite box, the downloads, the head and the canonical link.
+        context["citation"] = self.cite(self.citation(sources=self.cited_sources(parts)))
+        context["canonical_url"] = context["citation"].cited_url
         context["footnotes"] = Footnotes()
         context["draft"] = not getattr(self.object, "published", True)
         context["changes"] = self.changes
@@ -120,6 +121,10 @@ class DetailPage(DetailView):
     def description(self) -> str:
         return ""
 
+    def cite(self, citation: Citation):
+        """What the page cites: itself (a source page cites its report, via itself)."""
+        return citation
+
     def citation(self, sources) -> Citation:
         version = {}
         if self.changes:
@@ -128,12 +133,13 @@ class DetailPage(DetailView):
             version = {
                 "version_url": self.absolute(latest.url),
                 "version_label": f"version {latest.number} of {when}",
+                "version_number": latest.number,
             }
         return Citation(
             **version,
             title=self.title(),
             url=self.absolute(self.object.get_absolute_url()),
-            site_url=self.absolute("/"),
+            site_url=site_root() + "/",
             kind=self.kind,
             key=f"{self.object._meta.model_name}-{self.object.slug}",
             description=self.description(),
@@ -160,7 +166,7 @@ class DetailPage(DetailView):
     # JSON helpers --------------------------------------------------------------------
 
     def absolute(self, path: str) -> str:
-        return self.request.build_absolute_uri(path)
+        return absolute(path)  # from CASEBOOK_SITE_URL, never the request's Host
 
     def cited(self, fact) -> dict:
         """Where a fact comes from, and whether sources differ on it."""
@@ -185,7 +191,7 @@ class DetailPage(DetailView):
 
     def citation_json(self) -> dict:
         url = self.absolute(self.object.get_absolute_url())
-        return {"bibtex": f"{url}?format=bibtex", "ris": f"{url}?format=ris"}
+        return {fmt: f"{url}?format={fmt}" for fmt in CITATION_FORMATS}
 
     def disagreements_json(self, items) -> list[dict]:
         return [
