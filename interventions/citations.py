@@ -621,11 +621,11 @@ class ReportCitation(Downloadable):
 
     @property
     def genre(self) -> str:
-        """ "Review for Department for Education", "Cabinet report"…"""
+        """ "Report to Department for Education", as reports print it, else "Review"…"""
         if self.is_news:
             return ""
         if self.source.prepared_for:
-            return f"{self.kind_label} for {clean(self.source.prepared_for)}"
+            return f"Report to {clean(self.source.prepared_for)}"
         return self.kind_label
 
     @property
