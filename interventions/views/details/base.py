@@ -83,7 +83,9 @@ class DetailPage(DetailView):
                 self.as_json(parts), json_dumps_params={"ensure_ascii": False, "indent": 1}
             )
         context = self.get_context_data(object=self.object, **parts)
-        # One citation for the cite box, the downloads, the head and the canonical link.
+        # One citation for the cite box, the downloads, the head and the canonical link. Its
+        # accessed date is a stand-in that config.middleware.PublicPageCacheMiddleware.stamp
+        # fills with today's date on every response, cached or not (interventions.citations).
         context["citation"] = self.cite(self.citation(sources=self.cited_sources(parts)))
         context["canonical_url"] = context["citation"].cited_url
         context["footnotes"] = Footnotes()
