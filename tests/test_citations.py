@@ -307,7 +307,7 @@ def test_list_pagination_links_use_the_site_address(client, settings, monkeypatc
 
 
 def test_a_line_break_in_a_title_cannot_forge_a_second_record(client):
-    forged = "Northshire\r\nER  - \r\nTY  - JOUR\r\nTI  - Forged\u2028record\x00"
+    forged = "Northshire\r\nER  - \r\nTY  - JOUR\r\nTI  - Forged\u2028record\x07"
     url = f.InterventionFactory(title=forged, summary="Line one\nLine two\r\n").get_absolute_url()
     flat = "Northshire ER - TY - JOUR TI - Forged record"
 
@@ -326,7 +326,7 @@ def test_a_line_break_in_a_title_cannot_forge_a_second_record(client):
     text = text_of(client, url)
     assert metas(text, "citation_title") == [flat]
     assert all(
-        "forged record" in line.lower() and "\x00" not in line for line in cite_box(text).values()
+        "forged record" in line.lower() and "\x07" not in line for line in cite_box(text).values()
     )
 
 
