@@ -21,8 +21,10 @@ from django.db import connection
 from django.db.models import CharField, DateField, F, Model, Value
 from django.db.models.functions import Cast, Coalesce
 from django.urls import reverse
+from django.utils.html import escape, format_html
+from django.utils.safestring import SafeString, mark_safe
 
-from .citations import footnote_citation
+from .citations import clean, footnote_citation
 from .models import Discrepancy, ParticipantRole, Source, format_partial_date
 
 
@@ -45,6 +47,16 @@ class Note:
     def citation(self) -> str:
         """The report and the place in it, as one citation to copy (Harvard style)."""
         return footnote_citation(self.source, self.locator)
+
+    @property
+    def citation_html(self) -> SafeString:
+        """The citation, its report's title linked to the report's page in Casebook."""
+        text = escape(self.citation)
+        title = escape(clean(self.source.title))
+        link = format_html('<a href="{}">{}</a>', self.source.get_absolute_url(), title)
+        if title in text:
+            return mark_safe(text.replace(title, link, 1))  # both escaped above
+        return format_html("{} {}", mark_safe(text), link)
 
     @property
     def locator_sentence(self) -> str:

@@ -422,22 +422,23 @@ def test_a_news_article_without_author_is_cited_as_an_article(client, seeded):
     assert "authors" not in record
 
 
-def test_each_footnote_can_be_copied_as_a_citation_of_its_report_and_locator(client, seeded):
+def test_each_footnote_is_a_citation_of_its_report_and_locator(client, seeded):
     text = text_of(client, KENT_SWINDON)
     notes = re.findall(
-        r'<li id="fn-(\d+)".*?<span class="locator">(.*?)</span>.*?'
-        r'<p class="citation" id="fn-\1-citation">(.*?)</p>',
+        r'<li id="fn-(\d+)"[^>]*>\s*<span class="fn-citation">(.*?)</span>',
         text,
         re.S,
     )
-    assert len(notes) == text.count('<li id="fn-')
     assert notes
-    for _number, locator, citation in notes:
-        locator = html.unescape(locator).rstrip(".")
-        citation = html.unescape(citation)
-        assert locator in citation
-        assert citation.endswith((".", "?", "!"))
-    first = html.unescape(notes[0][2])
-    assert first.startswith("Ferrin, K. and Mills, O. (2008) Kent/Swindon Partnership.")
-    assert "Report to Cabinet. Kent County Council, " in first
-    assert 'data-copy="fn-1-citation"' in text
+    assert len(notes) == text.count('<li id="fn-')
+    footnotes = {int(number): citation for number, citation in notes}
+    first = footnotes[1]
+    # The report's title links to its page; the whole line reads as a citation to copy.
+    assert '<a href="/sources/kcc-cabinet-2008-kent-swindon-partnership/">' in first
+    line = html.unescape(re.sub(r"<[^>]+>", "", first))
+    assert line.startswith("Ferrin, K. and Mills, O. (2008) Kent/Swindon Partnership. ")
+    assert "Report to Cabinet. Kent County Council, para 1(1)" in line
+    for citation in footnotes.values():
+        line = html.unescape(re.sub(r"<[^>]+>", "", citation))
+        assert re.match(r"[A-Z][^()]*\((\d{4}|no date)\) ", line), line
+        assert line.endswith((".", "?", "!")), line
