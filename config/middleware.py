@@ -138,6 +138,10 @@ class PublicPageCacheMiddleware:
     is retired at once: `interventions.datacache`). Signed-in users (who may see drafts)
     are never served from it or stored in it; nor are pages that set a cookie, streamed
     exports, or answers other than 200. `X-Casebook-Cache` says hit or miss.
+
+    What a page may not freeze is the date a reader accesses it: citations carry a stand-in
+    for it (`interventions.citations.ACCESSED_*`), and every response that passes here,
+    cached or not, public or not, leaves with today's date in its place (`stamp`).
     """
 
     PUBLIC_NAMESPACES = ("interventions", "ratings")
@@ -148,6 +152,9 @@ class PublicPageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        return self.stamp(self.serve(request))
+
+    def serve(self, request):
         from interventions import datacache
 
         if not self.public_route(request) or not datacache.enabled():
@@ -169,6 +176,21 @@ class PublicPageCacheMiddleware:
             timeout = datacache.INCOMPLETE_SECONDS if incomplete else None
             datacache.cache().set(key, self.freeze(response), timeout)
             response["X-Casebook-Cache"] = "miss"
+        return response
+
+    @staticmethod
+    def stamp(response):
+        """Today's date in place of each accessed-date stand-in (none in most responses)."""
+        from interventions.citations import fill_accessed
+
+        if response.streaming:
+            return response
+        content = response.content
+        filled = fill_accessed(content)
+        if filled is not content:
+            response.content = filled
+            if response.has_header("Content-Length"):
+                response["Content-Length"] = str(len(filled))
         return response
 
     def public_route(self, request) -> bool:

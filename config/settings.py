@@ -104,6 +104,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "interventions.addresses.site_url",
             ],
         },
     },
@@ -225,6 +226,17 @@ if CASEBOOK_TRUSTED_PROXY_COUNT < 0:
     raise ImproperlyConfigured(
         "CASEBOOK_TRUSTED_PROXY_COUNT must be a whole number of proxies, 0 or more."
     )
+# The one public address of the site: every absolute URL (canonical links, citations, JSON
+# `url`, the sitemap) is built from it, never from a request's Host header, so a request
+# with an odd Host cannot change what a cached page tells everyone else.
+# In production it defaults to https:// and the first of DJANGO_ALLOWED_HOSTS.
+CASEBOOK_SITE_URL = os.environ.get(
+    "CASEBOOK_SITE_URL",
+    f"https://{ALLOWED_HOSTS[0].lstrip('.*')}" if PRODUCTION else "http://127.0.0.1:8000",
+).rstrip("/")
+# Who a citation of a Casebook page names as its (institutional) author and publisher.
+CASEBOOK_CITATION_AUTHOR = os.environ.get("CASEBOOK_CITATION_AUTHOR", SITE_NAME)
+CASEBOOK_CITATION_PUBLISHER = os.environ.get("CASEBOOK_CITATION_PUBLISHER", SITE_NAME)
 # Counts, facets and whole public pages are cached per server process under the data version
 # (interventions.datacache): an edit anywhere retires them all at once. Off for comparisons.
 CASEBOOK_CACHE = env_bool("CASEBOOK_CACHE", True)

@@ -21,7 +21,10 @@ from django.db import connection
 from django.db.models import Case, CharField, DateField, F, Model, Q, Value, When
 from django.db.models.functions import Cast, Coalesce
 from django.urls import reverse
+from django.utils.html import escape, format_html
+from django.utils.safestring import SafeString, mark_safe
 
+from .citations import clean, footnote_citation
 from .models import Council, Discrepancy, ParticipantRole, Source, format_partial_date
 from .visibility import NOT_PUBLISHED, may_name, public_q
 
@@ -43,6 +46,21 @@ class Note:
     @property
     def first_ref(self) -> str:
         return f"fnref-{self.number}-1"
+
+    @property
+    def citation(self) -> str:
+        """The report and the place in it, as one citation to copy (Harvard style)."""
+        return footnote_citation(self.source, self.locator)
+
+    @property
+    def citation_html(self) -> SafeString:
+        """The citation, its report's title linked to the report's page in Casebook."""
+        text = escape(self.citation)
+        title = escape(clean(self.source.title))
+        link = format_html('<a href="{}">{}</a>', self.source.get_absolute_url(), title)
+        if title in text:
+            return mark_safe(text.replace(title, link, 1))  # both escaped above
+        return format_html("{} {}", mark_safe(text), link)
 
     @property
     def locator_sentence(self) -> str:
@@ -313,6 +331,8 @@ def _branch(model, ids, public: bool = True):
             s_printed=F("source__date_as_printed"),
             s_kind=F("source__kind"),
             s_authors=F("source__authors"),
+            s_prepared_for=F("source__prepared_for"),
+            s_pages=F("source__pages"),
         )
     )
 
@@ -355,6 +375,8 @@ def _source(row: dict) -> Source:
         date_as_printed=row["s_printed"],
         kind=row["s_kind"],
         authors=row["s_authors"],
+        prepared_for=row["s_prepared_for"],
+        pages=row["s_pages"],
     )
 
 

@@ -31,6 +31,7 @@ from django.utils.text import slugify
 from django.views.generic import TemplateView
 
 from . import datacache
+from .addresses import absolute, site_root
 
 FORMATS = ("html", "csv", "json")
 # A facet lists at most this many values, the commonest first, plus any that are ticked:
@@ -572,7 +573,7 @@ class ListPage(TemplateView):
 
     def record(self, obj) -> dict:
         data = {column.key: json_value(column.value(obj)) for column in self.columns}
-        data["url"] = self.request.build_absolute_uri(obj.get_absolute_url())
+        data["url"] = absolute(obj.get_absolute_url())
         return data
 
     def page_url(self, number: int | None) -> str | None:
@@ -580,7 +581,7 @@ class ListPage(TemplateView):
             return None
         params = self.request.GET.copy()
         params["page"] = str(number)
-        return self.request.build_absolute_uri(f"{self.request.path}?{params.urlencode()}")
+        return absolute(f"{self.request.path}?{params.urlencode()}")
 
     def json_response(self, page) -> JsonResponse:
         return JsonResponse(
@@ -616,7 +617,7 @@ class ListPage(TemplateView):
         writer = csv.writer(Echo())
         yield "\ufeff"  # byte-order mark, so spreadsheets read the file as UTF-8
         yield writer.writerow([c.label for c in self.columns] + ["Casebook URL"])
-        base = self.request.build_absolute_uri("/").rstrip("/")
+        base = site_root()
         batch = []
         for values, url in self.csv_records(queryset, fast):
             batch.append(

@@ -15,10 +15,13 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views import View
 
-from .citations import Citation, uk_date
+from .addresses import absolute, site_root
+from .citations import CITATION_FORMATS, Citation, ReportCitation, uk_date
+from .models import Source
 from .visibility import may_name, name_or_placeholder
 
 CHANGES_SHOWN = 20
+VERSION_FORMATS = ("html", "json", *CITATION_FORMATS)
 HIDDEN_FIELDS = {"id", "published"}
 KINDS = {"+": "Created", "~": "Changed", "-": "Deleted"}
 # The parts a version page shows as they stood then: relation name → (label, history model).
@@ -137,9 +140,12 @@ class VersionPage(View):
     kind = ""
 
     def get(self, request, slug: str, version: int):
-        fmt = request.GET.get("format", "html")
-        if fmt not in ("html", "json"):
-            return JsonResponse({"errors": ["Use format=html or format=json."]}, status=400)
+        fmt = (request.GET.get("format") or "html").strip().lower()
+        if fmt not in VERSION_FORMATS:
+            return JsonResponse(
+                {"errors": [f"Use one of: {', '.join(f'format={f}' for f in VERSION_FORMATS)}."]},
+                status=400,
+            )
         public = public_viewer(request)
         visible = self.model._default_manager.all()
         if public:
@@ -165,21 +171,27 @@ class VersionPage(View):
         label = f"version {number} of {uk_date(timezone.localdate(record.history_date))}"
         citation = Citation(
             title=str(old),
-            url=request.build_absolute_uri(obj.get_absolute_url()),
-            site_url=request.build_absolute_uri("/"),
+            url=absolute(obj.get_absolute_url()),
+            site_url=site_root() + "/",
             kind=self.kind,
             key=f"{obj._meta.model_name}-{obj.slug}-v{number}",
             changed=timezone.localdate(record.history_date),
-            version_url=request.build_absolute_uri(version_url(obj, version)),
+            version_url=absolute(version_url(obj, version)),
             version_label=label,
+            version_number=number,
         )
+        if isinstance(old, Source):
+            citation = ReportCitation(source=old, via=citation)  # the report, as it stood
+        if fmt in CITATION_FORMATS:
+            return citation.response(fmt)
         if fmt == "json":
             return JsonResponse(
                 {
                     "version": number,
                     "recorded": record.history_date.isoformat(),
                     "current": is_current,
-                    "current_url": request.build_absolute_uri(obj.get_absolute_url()),
+                    "url": citation.cited_url,
+                    "current_url": absolute(obj.get_absolute_url()),
                     "fields": dict(fields),
                     "parts": {label: [item["text"] for item in items] for label, items in parts},
                 },
@@ -197,6 +209,7 @@ class VersionPage(View):
                 "fields": fields,
                 "parts": parts,
                 "citation": citation,
+                "label": label,
                 "kind": self.kind,
                 "changes": history,
             },

@@ -27,6 +27,12 @@ def fresh_caches():
         caches[alias].clear()
 
 
+@pytest.fixture(autouse=True)
+def site_address(settings):
+    """Absolute URLs come from CASEBOOK_SITE_URL, never the Host: here, the test client's."""
+    settings.CASEBOOK_SITE_URL = "http://testserver"
+
+
 @pytest.fixture(scope="session")
 def seed_rows(django_db_setup, django_db_blocker):
     """Run the real `seed` command once, remember the rows it made, and roll it back."""

@@ -34,7 +34,25 @@ class Source(models.Model):
     kind = models.CharField(max_length=20, choices=SourceKind.choices)
     publisher = models.CharField(max_length=200, blank=True, default="")
     authors = models.TextField(
-        blank=True, default="", help_text="One author per line, as named in the report."
+        blank=True,
+        default="",
+        help_text=(
+            "One author per line, as named in the report (“Hilary Thompson”, or “Thompson, "
+            "Hilary” where the family name is not the last word). Blank if none is named."
+        ),
+    )
+    prepared_for = models.CharField(
+        "prepared for",
+        max_length=200,
+        blank=True,
+        default="",
+        help_text='Whom the report was written for, as printed, e.g. "Department for Education".',
+    )
+    pages = models.CharField(
+        max_length=50,
+        blank=True,
+        default="",
+        help_text='Where an article appears in its issue, as printed, e.g. "18".',
     )
     date, date_precision = partial_date_fields("date")
     date_as_printed = models.CharField(

@@ -5,6 +5,8 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from ..addresses import absolute
+
 TIMELINE_LENGTH = 30
 
 
@@ -91,7 +93,7 @@ def search(request):
                         "kind": hit.kind,
                         "title": hit.title,
                         "context": hit.context,
-                        "url": request.build_absolute_uri(hit.url),
+                        "url": absolute(hit.url),
                     }
                     for hit in hits
                 ],

@@ -45,11 +45,12 @@ def browser_type_launch_args(browser_type_launch_args):
 
 
 @pytest.fixture
-def site(live_server, transactional_db, seed_rows):
-    """The live site with the real seed data; returns its base URL."""
+def site(live_server, transactional_db, seed_rows, settings):
+    """The live site with the real seed data; returns its base URL (its configured address)."""
     from tests.conftest import restore
 
     restore(seed_rows)
+    settings.CASEBOOK_SITE_URL = live_server.url
     return live_server.url
 
 

@@ -57,7 +57,7 @@ def test_open_the_citation_and_download_bibtex_and_ris(site, page: Page):
     cite = page.locator("#cite")
     expect(cite).to_contain_text("Casebook")
     expect(cite).to_contain_text(f"{site}/interventions/kent-swindon-partnership/")
-    expect(cite).to_contain_text(re.compile(r"accessed \d{1,2} \w+ \d{4}"))
+    expect(cite).to_contain_text(re.compile(r"Accessed: \d{1,2} \w+ \d{4}"))
     with page.expect_download() as bib:
         cite.get_by_role("link", name=re.compile("BibTeX")).click()
     text = bib.value.path().read_text(encoding="utf-8")

@@ -10,7 +10,8 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.generic import DetailView
 
-from ...citations import Citation, uk_date
+from ...addresses import absolute, site_root
+from ...citations import CITATION_FORMATS, Citation, uk_date
 from ...footnotes import Footnotes
 from ...models import (
     Source,
@@ -18,8 +19,7 @@ from ...models import (
 from ...versions import changes, renamed_url, with_query
 from ...visibility import may_name
 
-FORMATS = ("html", "json", "bibtex", "ris")
-CITATION_FORMATS = ("bibtex", "ris")
+FORMATS = ("html", "json", *CITATION_FORMATS)
 
 # A page lists at most this many rows in one table (and says so, with a link to the full
 # list): a council can have thousands of spending lines, and a page must stay small and fast.
@@ -51,7 +51,7 @@ def related_model(model, name: str):
 
 
 class DetailPage(DetailView):
-    """A detail page that also answers ?format=json|bibtex|ris, and 400 for any other."""
+    """A detail page that also answers ?format=json|bibtex|ris|csl-json, and 400 for any other."""
 
     kind = ""  # how a citation describes the page: "Case study", "Council" …
 
@@ -80,15 +80,18 @@ class DetailPage(DetailView):
         # Two queries: the history count and latest rows (for the public, published ones only).
         self.changes = changes(self.object, public=self.public)
         if fmt in CITATION_FORMATS:
-            return self.citation(sources=[]).response(fmt)
+            return self.cite(self.citation(sources=[])).response(fmt)
         parts = self.parts()
         if fmt == "json":
             return JsonResponse(
                 self.as_json(parts), json_dumps_params={"ensure_ascii": False, "indent": 1}
             )
         context = self.get_context_data(object=self.object, **parts)
-        context["citation"] = self.citation(sources=self.cited_sources(parts))
-        context["canonical_url"] = context["citation"].url
+        # One citation for the cite box, the downloads, the head and the canonical link. Its
+        # accessed date is a stand-in that config.middleware.PublicPageCacheMiddleware.stamp
+        # fills with today's date on every response, cached or not (interventions.citations).
+        context["citation"] = self.cite(self.citation(sources=self.cited_sources(parts)))
+        context["canonical_url"] = context["citation"].cited_url
         context["footnotes"] = Footnotes(public=self.public)
         context["public"] = self.public  # what the related-record tags may name
         context["draft"] = not getattr(self.object, "published", True)
@@ -125,6 +128,10 @@ class DetailPage(DetailView):
     def description(self) -> str:
         return ""
 
+    def cite(self, citation: Citation):
+        """What the page cites: itself (a source page cites its report, via itself)."""
+        return citation
+
     def citation(self, sources) -> Citation:
         version = {}
         if self.changes:
@@ -133,12 +140,13 @@ class DetailPage(DetailView):
             version = {
                 "version_url": self.absolute(latest.url),
                 "version_label": f"version {latest.number} of {when}",
+                "version_number": latest.number,
             }
         return Citation(
             **version,
             title=self.title(),
             url=self.absolute(self.object.get_absolute_url()),
-            site_url=self.absolute("/"),
+            site_url=site_root() + "/",
             kind=self.kind,
             key=f"{self.object._meta.model_name}-{self.object.slug}",
             description=self.description(),
@@ -166,7 +174,7 @@ class DetailPage(DetailView):
     # JSON helpers --------------------------------------------------------------------
 
     def absolute(self, path: str) -> str:
-        return self.request.build_absolute_uri(path)
+        return absolute(path)  # from CASEBOOK_SITE_URL, never the request's Host
 
     def cited(self, fact) -> dict:
         """Where a fact comes from, and whether sources differ on it."""
@@ -200,7 +208,7 @@ class DetailPage(DetailView):
 
     def citation_json(self) -> dict:
         url = self.absolute(self.object.get_absolute_url())
-        return {"bibtex": f"{url}?format=bibtex", "ris": f"{url}?format=ris"}
+        return {fmt: f"{url}?format={fmt}" for fmt in CITATION_FORMATS}
 
     def disagreements_json(self, items) -> list[dict]:
         return [

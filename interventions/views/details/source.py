@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ...citations import ReportCitation
 from ...models import (
     Source,
 )
@@ -143,6 +144,10 @@ class SourceDetail(DetailPage):
     def cited_sources(self, parts):
         return [self.object]
 
+    def cite(self, citation):
+        """A source page cites the report itself, accessed via this page."""
+        return ReportCitation(source=self.object, via=citation)
+
     def as_json(self, parts):
         s = self.object
         return {
@@ -153,6 +158,8 @@ class SourceDetail(DetailPage):
             "kind_label": s.get_kind_display(),
             "publisher": s.publisher,
             "authors": s.author_list,
+            "prepared_for": s.prepared_for,
+            "pages": s.pages,
             "date": partial_date_json(s.date, s.date_precision),
             "date_as_printed": s.date_as_printed,
             "web_address": s.url or None,
