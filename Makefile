@@ -63,9 +63,10 @@ bench: setup
 # Sixty seconds of mixed load at 64 connections against gunicorn on PostgreSQL, then slow
 # clients through nginx (deploy/nginx/) while /healthz must keep answering.
 load: setup
-	@command -v nginx >/dev/null || test -x /usr/sbin/nginx || { echo "installing nginx from Debian's packages"; \
+	@{ command -v nginx >/dev/null || test -x /usr/sbin/nginx; } && command -v wrk >/dev/null || { \
+	  echo "installing nginx and wrk from Debian's packages"; \
 	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
-	  $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light >/dev/null; }
+	  $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light wrk >/dev/null; }
 	cd benchmarks && PATH="$$PATH:/usr/sbin" ../$(PY) load.py
 
 # Stop PostgreSQL under a running gunicorn, check for 503s, start it, check it recovers.
