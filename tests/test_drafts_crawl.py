@@ -15,11 +15,9 @@ import zipfile
 
 import pytest
 from django.core.management import call_command
-from django.test import override_settings
 from django.urls import reverse
 
 from interventions.models import Council, Intervention, Source
-from ratings import dataset
 from ratings.models import Inspection
 
 pytestmark = pytest.mark.django_db
@@ -81,7 +79,7 @@ def text_of(response) -> str:
 
 def public_addresses() -> list[str]:
     """Every public address of the site as it stands (lists, details, versions, others)."""
-    urls = ["/", "/sitemap.xml", "/data/", "/data/?download=1"]
+    urls = ["/", "/sitemap.xml", "/data/", "/data/casebook-data.zip"]
     for name in LISTS:
         urls += [reverse(name), f"{reverse(name)}?format=csv", f"{reverse(name)}?format=json"]
     for model in (Intervention, Council, Source, Inspection):
@@ -109,17 +107,15 @@ def test_an_unpublished_record_is_named_nowhere_on_the_public_site(client, seede
     record.save()
     secrets = (name, slug, record.slug)
 
-    with override_settings(DATA_EXPORT_DIR=tmp_path):
-        dataset.build()  # /data/ offers the export made after the change
-        urls = public_addresses()
-        searches = [f"/search/?q={name}", f"/search/?q={name}&format=json", f"/search/?q={slug}"]
-        leaks = []
-        for url in urls + searches:
-            response = client.get(url)
-            assert response.status_code == 200, url
-            text = search_results(response) if url in searches else text_of(response)
-            unescaped = html.unescape(text)
-            leaks += [(url, s) for s in secrets if s in text or s in unescaped]
+    urls = public_addresses()
+    searches = [f"/search/?q={name}", f"/search/?q={name}&format=json", f"/search/?q={slug}"]
+    leaks = []
+    for url in urls + searches:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        text = search_results(response) if url in searches else text_of(response)
+        unescaped = html.unescape(text)
+        leaks += [(url, s) for s in secrets if s in text or s in unescaped]
     assert leaks == []
 
     # Its own addresses, old and new, and every version of it: not found, never a redirect.
@@ -139,6 +135,4 @@ def test_the_crawl_finds_a_published_record_by_name(client, seeded, tmp_path):
     assert slug in text_of(client.get("/councils/?format=csv"))
     assert name in search_results(client.get(f"/search/?q={name}"))
     assert name in search_results(client.get(f"/search/?q={name}&format=json"))
-    with override_settings(DATA_EXPORT_DIR=tmp_path):
-        dataset.build()
-        assert slug in text_of(client.get("/data/?download=1"))
+    assert slug in text_of(client.get("/data/casebook-data.zip"))
