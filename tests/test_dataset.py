@@ -48,7 +48,10 @@ def csv_rows(archive, name) -> list[list[str]]:
 
 
 def test_export_loads_into_an_empty_database_and_exports_the_same(seeded, tmp_path):
-    counts = {m._meta.label: m.objects.count() for m in content_models()[:-1]}
+    counts = {
+        m._meta.label: m.objects.count()
+        for m in [m for m in content_models() if not m._meta.auto_created]
+    }
     with archive_of(opendata.build()) as archive:
         data = archive.read("casebook.json").decode("utf-8")
         package = json.loads(archive.read("datapackage.json"))
@@ -59,7 +62,7 @@ def test_export_loads_into_an_empty_database_and_exports_the_same(seeded, tmp_pa
     call_command("loaddata", str(dump), verbosity=0)
     assert dataset.dataset_json() == data
     rows = {r["path"]: r["rows"] for r in package["resources"]}
-    for model in content_models()[:-1]:
+    for model in [m for m in content_models() if not m._meta.auto_created]:
         assert rows[opendata.csv_name(model)] == counts[model._meta.label]
     assert counts["ratings.Judgement"] == 26
 
