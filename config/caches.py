@@ -3,16 +3,22 @@
 Without it every process keeps its own caches in memory (LocMem), which is all one host
 needs. With `CASEBOOK_CACHE_URL=redis://host:port/db` (or `rediss://` for TLS, or
 `unix:///path/to/socket`) the page, count, facet and citation caches live in Redis,
-through Django's own Redis backend, so several hosts share them: a page one host rendered is
+through Django's own Redis backend (which a Redis outage only slows: `SparingRedisCache`),
+so several hosts share them: a page one host rendered is
 served by the others. The data version that retires cached answers is read from the
 database on every request, so an edit through any host retires them on every host at once.
 """
 
 from __future__ import annotations
 
+import logging
 from urllib.parse import urlsplit
 
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
+from django.core.cache.backends.redis import RedisCache
 from django.core.exceptions import ImproperlyConfigured
+
+logger = logging.getLogger(__name__)
 
 REDIS_SCHEMES = ("redis", "rediss", "unix")
 # In Redis nothing is evicted for being old unless it expires: an answer for a data version
@@ -57,18 +63,66 @@ def caches_from_url(url: str | None, timeout: int = REDIS_TIMEOUT_SECONDS) -> di
             f"CASEBOOK_CACHE_URL={url!r} is not a Redis address: {problem}. "
             "Use, for example, redis://127.0.0.1:6379/0, or leave it unset to cache in memory."
         )
-    backend = "django.core.cache.backends.redis.RedisCache"
+    backend = "config.caches.SparingRedisCache"
+    options = {"socket_connect_timeout": 1, "socket_timeout": 2}
     return {
         "default": {
             "BACKEND": backend,
             "LOCATION": url,
             "KEY_PREFIX": "casebook-default",
             "TIMEOUT": timeout,
+            "OPTIONS": options,
         },
         "casebook": {
             "BACKEND": backend,
             "LOCATION": url,
             "KEY_PREFIX": "casebook",
             "TIMEOUT": timeout,
+            "OPTIONS": options,
         },
     }
+
+
+class SparingRedisCache(RedisCache):
+    """Django's Redis cache, except that Redis being away costs speed, not pages.
+
+    A cache is only a shortcut: while Redis does not answer, a read is a miss and a write is
+    dropped (each logged as a warning), and pages are rendered from the database as if
+    nothing were cached. They are cached again as soon as Redis answers.
+    """
+
+    def _spare(self, operation, default, *args, **kwargs):
+        from redis.exceptions import RedisError
+
+        try:
+            return getattr(super(), operation)(*args, **kwargs)
+        except RedisError as error:
+            logger.warning("Cache unavailable (%s): %s", operation, error)
+            return default
+
+    def get(self, key, default=None, version=None):
+        return self._spare("get", default, key, default, version)
+
+    def get_many(self, keys, version=None):
+        return self._spare("get_many", {}, keys, version)
+
+    def has_key(self, key, version=None):
+        return self._spare("has_key", False, key, version)
+
+    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        self._spare("set", None, key, value, timeout, version)
+
+    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._spare("add", False, key, value, timeout, version)
+
+    def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._spare("set_many", list(data), data, timeout, version)
+
+    def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._spare("touch", False, key, timeout, version)
+
+    def delete(self, key, version=None):
+        return self._spare("delete", False, key, version)
+
+    def delete_many(self, keys, version=None):
+        self._spare("delete_many", None, keys, version)

@@ -8,10 +8,11 @@ from pathlib import Path
 
 import pytest
 from django.core.cache import CacheHandler
+from django.core.cache.backends.redis import RedisCache
 from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse
 
-from config.caches import caches_from_url
+from config.caches import SparingRedisCache, caches_from_url
 from interventions import datacache
 
 from . import factories as f
@@ -21,7 +22,7 @@ pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parent.parent
 SPENDING = reverse("ratings:spending-list")
 LOCMEM = "django.core.cache.backends.locmem.LocMemCache"
-REDIS = "django.core.cache.backends.redis.RedisCache"
+REDIS = "config.caches.SparingRedisCache"
 
 
 # CASEBOOK_CACHE_URL ---------------------------------------------------------------------
@@ -48,6 +49,7 @@ def test_a_redis_url_puts_every_cache_in_redis_under_its_own_prefix(url):
         "casebook": REDIS,
     }
     assert caches["casebook"]["LOCATION"] == url
+    assert issubclass(SparingRedisCache, RedisCache)  # Django's own backend underneath
     assert caches["default"]["KEY_PREFIX"] != caches["casebook"]["KEY_PREFIX"]
     assert caches["casebook"]["TIMEOUT"] == 24 * 60 * 60  # old versions lapse in a day
 
@@ -260,3 +262,16 @@ def test_counts_are_shared_too(client, two_hosts, django_assert_num_queries):
         assert (
             two_hosts("b", client, SPENDING, {"format": "json", "page": "1"}).json()["count"] == 1
         )
+
+
+def test_pages_are_still_served_while_redis_is_away(client, monkeypatch, caplog):
+    """A Redis that does not answer (here, a port nobody listens on) slows pages, no more."""
+    config = caches_from_url("redis://127.0.0.1:1/0")
+    away = CacheHandler(config)["casebook"]
+    monkeypatch.setattr(datacache, "cache", lambda: away)
+    f.SpendingLineFactory(council=f.CouncilFactory(), line="Served without a cache")
+    for _ in range(2):
+        response = client.get(SPENDING)
+        assert response.status_code == 200
+        assert "Served without a cache" in response.content.decode()
+    assert "Cache unavailable (get)" in caplog.text
