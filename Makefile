@@ -11,7 +11,7 @@ PY := $(VENV)/bin/python
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: run test setup lint format migrate seed check clean bench load backup restore
+.PHONY: run test setup lint format migrate seed check clean bench load outage twohosts backup restore
 DB ?= sqlite
 
 $(UV):
@@ -68,6 +68,11 @@ load: setup
 	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
 	  $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light wrk >/dev/null; }
 	cd benchmarks && PATH="$$PATH:/usr/sbin" ../$(PY) load.py
+
+# Two gunicorn hosts on one PostgreSQL and one Redis (CASEBOOK_CACHE_URL): a page cached by one
+# is served by the other, an edit through one is seen at once through the other.
+twohosts: setup
+	cd benchmarks && ../$(PY) twohosts.py
 
 # Stop PostgreSQL under a running gunicorn, check for 503s, start it, check it recovers.
 outage: setup

@@ -135,9 +135,13 @@ class PublicPageCacheMiddleware:
 
     A public page depends only on its address and the data, so a page rendered once is
     served again, byte for byte, until anything in the data changes (then every cached page
-    is retired at once: `interventions.datacache`). Signed-in users (who may see drafts)
-    are never served from it or stored in it; nor are pages that set a cookie, streamed
-    exports, or answers other than 200. `X-Casebook-Cache` says hit or miss.
+    is retired at once: `interventions.datacache`). The key is the path and the parameters
+    the page's view knows (`config.pagekey`): any other parameter is dropped before the view
+    sees it, so it neither changes the page nor misses the cache. HEAD is answered from the
+    entry GET would be (rendered as GET on a miss), without the body. With
+    CASEBOOK_CACHE_URL the cache is Redis, shared by every host. Signed-in users (who may
+    see drafts) are never served from it or stored in it; nor are pages that set a cookie,
+    streamed exports, or answers other than 200. `X-Casebook-Cache` says hit or miss.
 
     What a page may not freeze is the date a reader accesses it: citations carry a stand-in
     for it (`interventions.citations.ACCESSED_*`), and every response that passes here,
@@ -152,12 +156,31 @@ class PublicPageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        return self.stamp(self.serve(request))
+        response = self.stamp(self.serve(request))
+        if getattr(request, "casebook_head_as_get", False) and not response.streaming:
+            # HEAD: the headers GET would have, Content-Length included, and no body.
+            response["Content-Length"] = str(len(response.content))
+            response.content = b""
+        return response
 
     def serve(self, request):
         from interventions import datacache
 
-        if not self.public_route(request) or not datacache.enabled():
+        from .pagekey import known_params, normalised
+
+        match = self.public_route(request)
+        if match is None:
+            return self.get_response(request)
+        known = known_params(match)
+        if known is not None:
+            # The view sees only the parameters it knows, in order, so a page asked for
+            # with any other parameter (or in another order) is the page cached for all.
+            query = normalised(request.GET, known)
+            request.GET = query
+            request.META["QUERY_STRING"] = query.urlencode()
+        elif request.method != "GET":
+            return self.get_response(request)  # HEAD of a route that may answer it apart
+        if not datacache.enabled():
             return self.get_response(request)
         try:
             version = datacache.current(request)
@@ -167,14 +190,23 @@ class PublicPageCacheMiddleware:
             return DatabaseOutageMiddleware.outage(error)
         path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
         key = f"page:v{version}:{path}"
+        head = request.method == "HEAD"
+        request.casebook_head_as_get = head
         stored = datacache.cache().get(key)
         if stored is not None:
             return self.rebuild(stored)
-        response = self.get_response(request)
+        if head:
+            request.method = "GET"  # rendered, and cached, as GET would be; sent without body
+        try:
+            response = self.get_response(request)
+        finally:
+            if head:
+                request.method = "HEAD"
         if self.cacheable(request, response):
             incomplete = getattr(response, "casebook_incomplete", False)
-            timeout = datacache.INCOMPLETE_SECONDS if incomplete else None
-            datacache.cache().set(key, self.freeze(response), timeout)
+            datacache.store(
+                key, self.freeze(response), datacache.INCOMPLETE_SECONDS if incomplete else None
+            )
             response["X-Casebook-Cache"] = "miss"
         return response
 
@@ -193,15 +225,18 @@ class PublicPageCacheMiddleware:
                 response["Content-Length"] = str(len(filled))
         return response
 
-    def public_route(self, request) -> bool:
-        """A GET of a public page by someone not signed in (staff may see drafts)."""
-        if request.method != "GET" or request.user.is_authenticated:
-            return False
+    def public_route(self, request):
+        """The route of a GET or HEAD of a public page by someone not signed in (staff may
+        see drafts), or None."""
+        if request.method not in ("GET", "HEAD") or request.user.is_authenticated:
+            return None
         try:
             match = resolve(request.path_info)
         except Resolver404:
-            return False
-        return match.namespace in self.PUBLIC_NAMESPACES or match.url_name in self.PUBLIC_NAMES
+            return None
+        if match.namespace in self.PUBLIC_NAMESPACES or match.url_name in self.PUBLIC_NAMES:
+            return match
+        return None
 
     def cacheable(self, request, response) -> bool:
         if response.status_code != 200 or response.streaming:

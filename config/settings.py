@@ -11,6 +11,8 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from config.caches import caches_from_url
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -237,18 +239,11 @@ CASEBOOK_SITE_URL = os.environ.get(
 # Who a citation of a Casebook page names as its (institutional) author and publisher.
 CASEBOOK_CITATION_AUTHOR = os.environ.get("CASEBOOK_CITATION_AUTHOR", SITE_NAME)
 CASEBOOK_CITATION_PUBLISHER = os.environ.get("CASEBOOK_CITATION_PUBLISHER", SITE_NAME)
-# Counts, facets and whole public pages are cached per server process under the data version
+# Counts, facets and whole public pages are cached under the data version
 # (interventions.datacache): an edit anywhere retires them all at once. Off for comparisons.
 CASEBOOK_CACHE = env_bool("CASEBOOK_CACHE", True)
-CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    "casebook": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "casebook",
-        "TIMEOUT": None,  # retired by the data version, not by age
-        "OPTIONS": {"MAX_ENTRIES": 600},  # pages of at most 256 KB: 150 MB at worst
-    },
-}
+# In memory per process, or in Redis shared by every host: CASEBOOK_CACHE_URL (config/caches.py).
+CACHES = caches_from_url(os.environ.get("CASEBOOK_CACHE_URL"))
 
 # CSV import in the admin (imports.csv_admin): the largest file accepted, refused as it arrives
 # (never held in memory or on disk), and how long a previewed file waits for its confirmation.

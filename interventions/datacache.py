@@ -3,8 +3,10 @@
 Counting a million rows for a page count or a facet takes longer than a whole page may.
 The answer is the same until someone changes the data, so it is cached under the current
 data version (`DataVersion.number`), which every write to content moves on. Every server
-process reads the version (one indexed row) once per request, so an edit retires every
-cached answer everywhere at once; no answer is ever served for data that has changed.
+process reads the version (one indexed row) from the database once per request, never from
+a memo of its own, so an edit through any host retires every cached answer on every host at
+once, whether the caches are per process or shared in Redis (`CASEBOOK_CACHE_URL`); no answer
+is ever served for data that has changed.
 
 Writes through models move the version by signals (connected in `InterventionsConfig`);
 bulk writes (`seed`, `generate_synthetic`, the publishing service) call `bump()` themselves.
@@ -72,5 +74,14 @@ def remember(request, key: str, compute, timeout_for=None):
     if hit is not None:
         return hit
     value = compute()
-    cache().set(full_key, value, timeout_for(value) if timeout_for else None)
+    store(full_key, value, timeout_for(value) if timeout_for else None)
     return value
+
+
+def store(key: str, value, seconds: int | None = None) -> None:
+    """Keep `value` for `seconds`, or (None) until the data changes: in memory that is for
+    ever, in Redis the cache's own lifetime (config.caches), so old versions lapse."""
+    if seconds is None:
+        cache().set(key, value)
+    else:
+        cache().set(key, value, seconds)

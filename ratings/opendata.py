@@ -441,10 +441,9 @@ def stream() -> Iterator[bytes]:
             yield from write_entry(PACKAGE_NAME, [package])
         yield from pieces(force=True)
         if kept is not None:
-            datacache.cache().set(
+            datacache.store(
                 cache_key(version),
                 {"zip": b"".join(kept), "version": content[:12], "counts": counts},
-                None,
             )
     except BaseException as error:
         atomic.__exit__(type(error), error, error.__traceback__)
