@@ -297,3 +297,86 @@ def test_an_organisation_links_to_its_own_page_not_the_search(client):
     assert "/search/" not in hit["url"]
     if hasattr(organisation, "get_absolute_url"):
         assert hit["url"] == "http://testserver" + organisation.get_absolute_url()
+
+
+# The seed data, on either database --------------------------------------------------------
+
+SEED_QUERIES = [
+    "£3.6 million",
+    "£3.6m",
+    "3.6m",
+    "£3,600,000",
+    "£820k",
+    "£820,000",
+    "Serco",
+    "Slough",
+    "Swindon",
+    "Kent",
+    "partnerships",
+    "partnership",
+    "childrens",
+    "children's services",
+    "inadequate",
+    "Ofsted",
+    "improvement board",
+    "commissioners",
+]
+
+
+def plain_stem(word: str) -> str:
+    """Plurals and possessives off ("partnerships", "childrens" → "partnership", "children")."""
+    if word.endswith("ies") and len(word) > 5:
+        return word[:-3] + "y"
+    if word.endswith("s") and not word.endswith("ss") and len(word) > 4:
+        return word[:-1]
+    return word
+
+
+def expected_documents(words):
+    """The published records whose folded words hold every query word, read in Python."""
+    from interventions.models import SearchDocument
+
+    found = set()
+    for doc in SearchDocument.objects.filter(published=True):
+        tokens = f"{doc.title_terms} {doc.terms}".split()
+        stems = {plain_stem(t) for t in tokens} | set(tokens)
+        if all(w in tokens or plain_stem(w) in stems for w in words):
+            found.add(doc.pk)
+    return found
+
+
+def test_seed_results_are_the_same_on_either_database(seeded):
+    from django.core.management import call_command
+
+    from interventions.search import matching_ids, terms_of
+
+    call_command("rebuild_search", verbosity=0)
+    differences = {}
+    for q in SEED_QUERIES:
+        words = terms_of(q)
+        expected = expected_documents(words)
+        assert expected, f"{q!r} should find something in the seed data"
+        got = matching_ids(words)
+        if got != expected:
+            differences[q] = (sorted(got - expected), sorted(expected - got))
+    assert differences == {}
+
+
+def test_seed_figures_find_the_same_lines(seeded):
+    from django.core.management import call_command
+
+    from interventions.search import matching_ids, terms_of
+
+    call_command("rebuild_search", verbosity=0)
+    million = [matching_ids(terms_of(q)) for q in ("£3.6 million", "£3.6m", "3.6m", "£3,600,000")]
+    assert million[0]
+    assert all(found == million[0] for found in million)
+    assert matching_ids(terms_of("£820k")) == matching_ids(terms_of("£820,000")) != set()
+
+
+def test_seed_did_you_mean_slough(seeded, client):
+    from django.core.management import call_command
+
+    call_command("rebuild_search", verbosity=0)
+    response = client.get(reverse("interventions:search"), {"q": "Slogh"})
+    assert response.context["results"].suggestion == "slough"
