@@ -27,6 +27,10 @@ WATCHED = ("published", "name", "title")
 BATCH = 2000
 
 
+def never_hidden(obj) -> bool:
+    return False
+
+
 @dataclass(frozen=True)
 class Provider:
     kind: str  # the ?kind= value, e.g. "interventions"
@@ -41,6 +45,8 @@ class Provider:
     names: bool = False  # its titles feed "Did you mean …?"
     order: int = 0
     follows: tuple[str, ...] = field(default=())  # paths to records whose text it shows
+    # A row the public may not see although its own rule allows it (it names a draft).
+    hidden: Callable[[object], bool] = never_hidden
 
 
 REGISTRY: dict[str, Provider] = {}  # model label → provider
@@ -127,7 +133,8 @@ def write(provider: Provider, rows) -> None:
             model_label=label, object_id__in=[r.pk for r in rows]
         ).delete()
         SearchDocument.objects.bulk_create(
-            SearchDocument(**document(provider, row, row.pk in public)) for row in rows
+            SearchDocument(**document(provider, row, row.pk in public and not provider.hidden(row)))
+            for row in rows
         )
 
 
@@ -177,6 +184,11 @@ def refresh_published() -> int:
         label = provider.model._meta.label
         public = provider.model._default_manager.filter(public_condition(provider.model))
         rows = SearchDocument.objects.filter(model_label=label)
+        if provider.hidden is not never_hidden:
+            # Rows that may name a draft: write them again (a small table, not a fact table).
+            for_rows = provider.model._default_manager.all()
+            write(provider, for_rows)
+            continue
         moved += rows.filter(published=False, object_id__in=public.values("pk")).update(
             published=True
         )

@@ -87,7 +87,8 @@ def register_all() -> None:
             ),
             body=lambda o: (o.post, str(o.council or o.organisation or ""), o.description),
             related=("intervention", "council", "organisation"),
-            follows=("intervention",),
+            follows=("intervention", "council"),
+            hidden=lambda o: o.council_id is not None and not o.council.published,
             names=True,
         )
     )

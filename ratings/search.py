@@ -4,7 +4,8 @@ from interventions.searchindex import Provider, register
 
 
 def named(*bodies) -> str:
-    return ", ".join(str(body) for body in bodies if body)
+    """The bodies' names, leaving out a council that is still a draft."""
+    return ", ".join(str(body) for body in bodies if body and getattr(body, "published", True))
 
 
 def register_all() -> None:
@@ -63,7 +64,7 @@ def register_all() -> None:
                 "payee_council",
                 "payee_organisation",
             ),
-            follows=("council",),
+            follows=("council", "payer_council", "payee_council"),
         )
     )
     register(
