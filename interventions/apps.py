@@ -15,9 +15,10 @@ class InterventionsConfig(AppConfig):
     verbose_name = "Case studies"
 
     def ready(self):
-        from . import publishing
+        from . import publishing, searchkinds
 
         publishing.connect()
+        searchkinds.register_all()
         # Any write to content retires every cached count and page (interventions.datacache).
         for model in apps.get_models():
             if model._meta.app_label not in CONTENT_APPS:

@@ -13,6 +13,9 @@ the one place that writes it:
   reaches it are recomputed, in two UPDATE statements per fact table;
 - bulk loaders (`seed`, `generate_synthetic`) call `refresh_all()` when they finish.
 
+The search index (`interventions.searchindex`) follows the same rule: every save and delete
+of a searchable record rewrites its row, and `refresh_all()` recomputes its published flags.
+
 The column defaults to hidden, so a row written behind the service's back fails closed.
 `python manage.py check_public` compares every stored flag with the rule.
 """
@@ -87,7 +90,11 @@ def refresh(model, rows=None) -> int:
 
 
 def refresh_all() -> int:
-    return sum(refresh(model) for model in public_models())
+    from . import searchindex
+
+    moved = sum(refresh(model) for model in public_models())
+    searchindex.refresh_published()
+    return moved
 
 
 def mismatches(model) -> int:

@@ -1,167 +1,252 @@
-"""One search over councils, interventions, workstreams, lessons, organisations and sources.
+"""Search over every kind of record, through the index in `interventions.searchindex`.
 
-On PostgreSQL it uses full-text search (stemmed English, ranked with field weights); on SQLite
-it falls back to matching every word somewhere in the record, scored by where it matched.
+SQLite matches with FTS5 (porter stemming over unicode61), PostgreSQL with a stored,
+GIN-indexed `tsvector` (English stemming). Both read the same folded text
+(`interventions.searchtext`), so a figure, an apostrophe or a slash is read the same way.
 """
 
 from __future__ import annotations
 
+import math
 import re
-from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db import connection
-from django.db.models import Case, F, IntegerField, Q, QuerySet, TextField, Value, When
-from django.db.models.functions import Replace
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 
-from .models import Council, Intervention, Lesson, Organisation, Source, Workstream
+from . import searchindex
+from .searchtext import FIGURE, canonical, figure_value, fold, query_words, similarity
 
 MAX_TERMS = 8
 MAX_QUERY_LENGTH = 200
-PER_KIND = 25
-WEIGHT_SCORES = {"A": 8, "B": 4, "C": 2, "D": 1}
-
-
-@dataclass(frozen=True)
-class Target:
-    kind: str
-    queryset: Callable[[], QuerySet]
-    fields: tuple[tuple[str, str], ...]  # (field path, weight A–D)
-    title: Callable
-    context: Callable
+PER_PAGE = 20
+SNIPPET_BEFORE = 60
+SNIPPET_LENGTH = 240
+SUGGESTION_THRESHOLD = 0.3  # pg_trgm's default similarity threshold
+FTS = "interventions_searchdocument_fts"
+TABLE = "interventions_searchdocument"
+TOKEN = re.compile(rf"{FIGURE.pattern}|\w[\w'’]*", re.IGNORECASE)
 
 
 @dataclass
 class Hit:
     kind: str
-    title: str
+    kind_label: str
+    title: SafeString
+    plain_title: str
     context: str
+    snippet: SafeString
     url: str
-    score: float
 
 
-TARGETS = (
-    Target(
-        "Intervention",
-        lambda: Intervention.objects.published().select_related("subject_council"),
-        (("title", "A"), ("subject_council__name", "B"), ("summary", "C"), ("outcome", "D")),
-        lambda o: o.title,
-        lambda o: o.subject_council.name,
-    ),
-    Target(
-        "Council",
-        lambda: Council.objects.published(),
-        (("name", "A"), ("also_known_as", "B")),
-        lambda o: o.name,
-        lambda o: o.get_council_type_display(),
-    ),
-    Target(
-        "Workstream",
-        lambda: Workstream.objects.published().select_related("intervention"),
-        (("name", "A"), ("objective", "C"), ("lead", "C")),
-        lambda o: o.name,
-        lambda o: o.intervention.title,
-    ),
-    Target(
-        "Lesson",
-        lambda: Lesson.objects.published().select_related("intervention"),
-        (("text", "B"),),
-        lambda o: o.text,
-        lambda o: f"{o.get_kind_display()}, {o.intervention.title}",
-    ),
-    Target(
-        "Organisation",
-        lambda: Organisation.objects.all(),
-        (("name", "A"), ("abbreviation", "A"), ("description", "C")),
-        lambda o: str(o),
-        lambda o: o.get_kind_display(),
-    ),
-    Target(
-        "Source",
-        lambda: Source.objects.published(),
-        (("title", "A"), ("publisher", "B"), ("authors", "B"), ("summary", "C")),
-        lambda o: o.title,
-        lambda o: o.publisher,
-    ),
-)
+@dataclass
+class Results:
+    query: str
+    words: list[str]
+    total: int = 0  # over every kind
+    counts: list[tuple[str, str, int]] = field(default_factory=list)  # kind, label, n
+    kind: str = ""
+    matching: int = 0  # in the chosen kind (or all)
+    page: int = 1
+    pages: int = 1
+    hits: list[Hit] = field(default_factory=list)
+    suggestion: str = ""
 
 
 def terms_of(query: str) -> list[str]:
-    return re.findall(r"\w[\w'’-]*", query[:MAX_QUERY_LENGTH])[:MAX_TERMS]
+    return query_words(query[:MAX_QUERY_LENGTH], MAX_TERMS)
 
 
-def organisation_url(organisation) -> str:
-    # Organisations have no page of their own yet: send readers to the search for their name.
-    from urllib.parse import urlencode
-
-    from django.urls import reverse
-
-    return f"{reverse('interventions:search')}?{urlencode({'q': organisation.name})}"
+# Matching -------------------------------------------------------------------------------
 
 
-def url_of(obj) -> str:
-    if isinstance(obj, Organisation):
-        return organisation_url(obj)
-    return obj.get_absolute_url()
-
-
-def search_postgres(target: Target, query: str) -> list[tuple[object, float]]:
-    from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
-
-    vector = None
-    for field, weight in target.fields:
-        # "Kent/Swindon" would otherwise be read as one file-path token.
-        text = Replace(F(field), Value("/"), Value(" "), output_field=TextField())
-        part = SearchVector(text, weight=weight, config="english")
-        vector = part if vector is None else vector + part
-    search_query = SearchQuery(query, search_type="websearch", config="english")
-    rows = (
-        target.queryset()
-        .annotate(document=vector, rank=SearchRank(vector, search_query))
-        .filter(document=search_query)
-        .order_by("-rank", "pk")[:PER_KIND]
-    )
-    return [(row, float(row.rank)) for row in rows]
-
-
-def search_fallback(target: Target, terms: list[str]) -> list[tuple[object, float]]:
-    queryset = target.queryset()
-    score = Value(0, output_field=IntegerField())
-    for term in terms:
-        matches_somewhere = Q()
-        for field, weight in target.fields:
-            matches = Q(**{f"{field}__icontains": term})
-            matches_somewhere |= matches
-            score = score + Case(
-                When(matches, then=Value(WEIGHT_SCORES[weight])),
-                default=Value(0),
-                output_field=IntegerField(),
-            )
-        queryset = queryset.filter(matches_somewhere)
-    rows = queryset.annotate(score=score).order_by(F("score").desc(), "pk")[:PER_KIND]
-    return [(row, float(row.score)) for row in rows]
-
-
-def run_search(query: str) -> list[Hit]:
-    terms = terms_of(query)
-    if not terms:
-        return []
-    postgres = connection.vendor == "postgresql"
-    hits = []
-    for order, target in enumerate(TARGETS):
-        found = (
-            search_postgres(target, " ".join(terms)) if postgres else search_fallback(target, terms)
+def match_sql(words: list[str], kind: str) -> tuple[str, str, list]:
+    """FROM/WHERE clause, rank expression and parameters for the words on this database."""
+    kind_clause = " AND d.kind = %s" if kind else ""
+    kind_params = [kind] if kind else []
+    if connection.vendor == "postgresql":
+        return (
+            f"FROM {TABLE} d, plainto_tsquery('english', %s) q "
+            f"WHERE d.search_vector @@ q AND d.published{kind_clause}",
+            "-ts_rank(d.search_vector, q)",
+            [" ".join(words), *kind_params],
         )
-        for obj, score in found:
-            hits.append(
-                Hit(
-                    kind=target.kind,
-                    title=target.title(obj),
-                    context=target.context(obj),
-                    url=url_of(obj),
-                    # Earlier kinds win ties: an intervention before a lesson that mentions it.
-                    score=score - order * 1e-6,
-                )
+    expression = " ".join(f'"{word}"' for word in words)
+    return (
+        f"FROM {FTS} f JOIN {TABLE} d ON d.id = f.rowid "
+        f"WHERE {FTS} MATCH %s AND d.published{kind_clause}",
+        f"bm25({FTS}, 10.0, 1.0)",
+        [expression, *kind_params],
+    )
+
+
+def counts_of(words: list[str]) -> dict[str, int]:
+    clause, _, params = match_sql(words, "")
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT d.kind, COUNT(*) {clause} GROUP BY d.kind", params)
+        return dict(cursor.fetchall())
+
+
+def page_ids(words: list[str], kind: str, offset: int, limit: int) -> list[int]:
+    clause, rank, params = match_sql(words, kind)
+    sql = f"SELECT d.id {clause} ORDER BY {rank}, d.kind_order, d.id LIMIT %s OFFSET %s"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, limit, offset])
+        return [row[0] for row in cursor.fetchall()]
+
+
+def matching_ids(words: list[str], kind: str = "") -> set[int]:
+    """Every published document the words find (for tests and comparisons)."""
+    clause, _, params = match_sql(words, kind)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT d.id {clause}", params)
+        return {row[0] for row in cursor.fetchall()}
+
+
+# Did you mean …? --------------------------------------------------------------------------
+
+
+def name_vocabulary() -> list[str]:
+    from .models import SearchDocument
+
+    name_kinds = [p.kind for p in searchindex.providers() if p.names]
+    titles = SearchDocument.objects.filter(published=True, kind__in=name_kinds).values_list(
+        "title_terms", flat=True
+    )
+    return sorted({w for title in titles for w in title.split() if len(w) > 2 and w.isalpha()})
+
+
+def closest_name(word: str, vocabulary: list[str]) -> str:
+    if not vocabulary:
+        return ""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT w FROM unnest(%s::text[]) AS w WHERE similarity(w, %s) >= %s "
+                "ORDER BY similarity(w, %s) DESC, w LIMIT 1",
+                [vocabulary, word, SUGGESTION_THRESHOLD, word],
             )
-    hits.sort(key=lambda hit: -hit.score)
-    return hits
+            row = cursor.fetchone()
+            return row[0] if row else ""
+    scored = [(similarity(word, w), w) for w in vocabulary]
+    scored = [pair for pair in scored if pair[0] >= SUGGESTION_THRESHOLD]
+    return min(scored, key=lambda pair: (-pair[0], pair[1]))[1] if scored else ""
+
+
+def suggest(words: list[str]) -> str:
+    """A query with misspelt names corrected, when it finds something; else ""."""
+    vocabulary = name_vocabulary()
+    corrected, changed = [], False
+    for word in words:
+        if word.isalpha() and not counts_of([word]):
+            better = closest_name(word, vocabulary)
+            if better and better != word:
+                corrected.append(better)
+                changed = True
+                continue
+        corrected.append(word)
+    if changed and counts_of(corrected):
+        return " ".join(corrected)
+    return ""
+
+
+# Snippets --------------------------------------------------------------------------------
+
+
+def same_word(found: str, wanted: str) -> bool:
+    """Close enough to have been matched by the stemmer ("partnerships" ~ "partnership")."""
+    if found == wanted:
+        return True
+    shorter = min(len(found), len(wanted))
+    if shorter < 4:
+        return False
+    prefix = max(4, shorter - 2)
+    return found[:prefix] == wanted[:prefix]
+
+
+def marked_spans(text: str, words: list[str]) -> list[tuple[int, int]]:
+    spans = []
+    for match in TOKEN.finditer(text):
+        if match.group("number"):
+            found = figure_value(match)
+            forms = set()
+            if found:
+                value, printed = found
+                forms = {canonical(value)} | ({canonical(printed)} if printed else set())
+            if forms & set(words):
+                spans.append(match.span())
+            continue
+        folded = fold(match.group(0))
+        if folded and any(same_word(folded, w) for w in words if not w[0].isdigit()):
+            spans.append(match.span())
+    return spans
+
+
+def render(text: str, spans: list[tuple[int, int]], start: int, end: int) -> str:
+    out, position = [], start
+    for a, b in spans:
+        if a < start or b > end:
+            continue
+        out.append(escape(text[position:a]))
+        out.append(f"<mark>{escape(text[a:b])}</mark>")
+        position = b
+    out.append(escape(text[position:end]))
+    return "".join(out)
+
+
+def highlight(text: str, words: list[str]) -> SafeString:
+    return mark_safe(render(text, marked_spans(text, words), 0, len(text)))
+
+
+def snippet(text: str, words: list[str]) -> SafeString:
+    """A passage around the first match, matches in <mark>, everything else escaped."""
+    spans = marked_spans(text, words)
+    if not spans:
+        short = text[:SNIPPET_LENGTH]
+        return mark_safe(escape(short) + ("…" if len(text) > SNIPPET_LENGTH else ""))
+    start = max(0, spans[0][0] - SNIPPET_BEFORE)
+    if start:
+        start = text.find(" ", start) + 1 or start
+    end = min(len(text), start + SNIPPET_LENGTH)
+    if end < len(text):
+        end = text.rfind(" ", start, end) if text.rfind(" ", start, end) > spans[0][1] else end
+    body = render(text, spans, start, end)
+    return mark_safe(("…" if start else "") + body + ("…" if end < len(text) else ""))
+
+
+# The search -----------------------------------------------------------------------------
+
+
+def search(query: str, kind: str = "", page: int = 1, per_page: int = PER_PAGE) -> Results:
+    from .models import SearchDocument
+
+    words = terms_of(query)
+    results = Results(query=query, words=words, kind=kind)
+    if not words:
+        return results
+    counts = counts_of(words)
+    labels = {p.kind: p.label for p in searchindex.providers()}
+    results.counts = [(k, labels[k], counts[k]) for k in labels if counts.get(k)]
+    results.total = sum(counts.values())
+    results.matching = counts.get(kind, 0) if kind else results.total
+    results.pages = max(1, math.ceil(results.matching / per_page))
+    results.page = min(max(1, page), results.pages)
+    ids = page_ids(words, kind, (results.page - 1) * per_page, per_page)
+    documents = SearchDocument.objects.in_bulk(ids)
+    for pk in ids:
+        doc = documents[pk]
+        results.hits.append(
+            Hit(
+                kind=doc.kind,
+                kind_label=labels.get(doc.kind, doc.kind),
+                title=highlight(doc.title, words),
+                plain_title=doc.title,
+                context=doc.context,
+                snippet=snippet(doc.body, words) if doc.body else mark_safe(""),
+                url=doc.url,
+            )
+        )
+    if not results.total:
+        results.suggestion = suggest(words)
+    return results

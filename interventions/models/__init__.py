@@ -18,6 +18,7 @@ from .cases import (
 )
 from .common import DatePrecision, Qualifier, format_partial_date
 from .quality import CouncilWithoutType, InterventionWithoutDates
+from .search import SearchDocument
 from .site import DataVersion
 from .sources import Source, SourceKind
 
@@ -43,6 +44,7 @@ __all__ = [
     "Phase",
     "Qualifier",
     "Region",
+    "SearchDocument",
     "ServiceArea",
     "Source",
     "SourceKind",

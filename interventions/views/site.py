@@ -68,41 +68,86 @@ def healthz(request):
 
 @require_safe
 def search(request):
-    """One search box over everything; ?format=json for the same results as data."""
-    from collections import Counter
+    """One search box over everything; ?kind= filters, ?page= pages, ?format=json for data."""
+    from urllib.parse import urlencode
 
-    from ..search import MAX_QUERY_LENGTH, run_search, terms_of
+    from .. import searchindex
+    from ..search import MAX_QUERY_LENGTH, PER_PAGE, search, terms_of
 
     query = request.GET.get("q", "").strip()
     fmt = request.GET.get("format", "html")
     if fmt not in ("html", "json"):
         return JsonResponse({"errors": [f'Unknown format "{fmt}". Use html or json.']}, status=400)
-    problems = []
+    problems, errors = [], []
     if len(query) > MAX_QUERY_LENGTH:
         problems.append(f"Only the first {MAX_QUERY_LENGTH} characters of your search were used.")
-    hits = run_search(query) if query else []
+    kinds = searchindex.kinds()
+    kind = request.GET.get("kind", "")
+    if kind and kind not in kinds:
+        errors.append(f'There is no kind of record called "{kind[:40]}". Showing every kind.')
+        kind = ""
+    raw_page = request.GET.get("page", "1")
+    try:
+        page = int(raw_page)
+        if page < 1:
+            raise ValueError
+    except ValueError:
+        errors.append("The page must be a whole number, 1 or more. Showing page 1.")
+        page = 1
+    results = search(query, kind, page) if query else search("", kind, page)
+    if query and results.matching and page > results.pages:
+        errors.append(f"There is no page {page}: showing the last page, {results.pages}.")
     if query and not terms_of(query):
         problems.append("Type one or more words to search for.")
+
+    def link(**changes):
+        params = {"q": query, "kind": kind, "page": results.page, **changes}
+        return "?" + urlencode({k: v for k, v in params.items() if v not in ("", None, 1)})
+
     if fmt == "json":
         return JsonResponse(
             {
                 "query": query,
-                "count": len(hits),
+                "kind": kind,
+                "count": results.matching,
+                "total": results.total,
+                "counts": {k: n for k, _, n in results.counts},
+                "page": results.page,
+                "pages": results.pages,
+                "per_page": PER_PAGE,
+                "suggestion": results.suggestion,
+                "errors": errors,
                 "results": [
                     {
                         "kind": hit.kind,
-                        "title": hit.title,
+                        "title": hit.plain_title,
                         "context": hit.context,
+                        "snippet": str(hit.snippet),
                         "url": absolute(hit.url),
                     }
-                    for hit in hits
+                    for hit in results.hits
                 ],
             },
+            status=400 if errors else 200,
             json_dumps_params={"ensure_ascii": False},
         )
-    kinds = Counter(hit.kind for hit in hits)
     return render(
         request,
         "search.html",
-        {"query": query, "hits": hits, "kinds": sorted(kinds.items()), "problems": problems},
+        {
+            "query": query,
+            "results": results,
+            "hits": results.hits,
+            "first_number": (results.page - 1) * PER_PAGE + 1,
+            "problems": errors + problems,
+            "kind_links": [
+                (label, n, link(kind=k, page=1), k == kind) for k, label, n in results.counts
+            ],
+            "all_link": link(kind="", page=1),
+            "previous_link": link(page=results.page - 1) if results.page > 1 else "",
+            "next_link": link(page=results.page + 1) if results.page < results.pages else "",
+            "suggestion_link": link(q=results.suggestion, kind="", page=1)
+            if results.suggestion
+            else "",
+        },
     )

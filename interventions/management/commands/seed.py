@@ -30,6 +30,7 @@ from django.apps import apps
 from django.conf import settings
 from django.core import serializers
 from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist, ValidationError
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.core.serializers.base import DeserializationError
 from django.db import DatabaseError, transaction
@@ -163,6 +164,7 @@ class Command(BaseCommand):
                 self.load_file(path, rows)
             # Saves keep the public flags true row by row; this is the safety net.
             publishing.refresh_all()
+            call_command("rebuild_search", verbosity=0)
         self.report_total(len(files))
 
     def report_total(self, files: int) -> None:
