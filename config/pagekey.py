@@ -7,7 +7,7 @@ same normalised query: the view cannot see an unknown parameter, so the page it 
 its links and its canonical address included, is the one cached for every variant.
 
 A view's parameters: a list page's filters (its FilterSet) with sort, page and format; a
-detail or version page's format; the search's words and format; the home page none. A list
+detail or version page's format; the search's words, kind, page and format; the home page none. A list
 page that reads another parameter names it in `extra_query_params`. A route not listed here
 (the sitemap, the data download) is keyed by its whole query string as it came, and its
 view sees the query unchanged.
@@ -20,7 +20,7 @@ from django.http import QueryDict
 LIST_PARAMS = ("sort", "page", "format")
 NAMED_ROUTES = {
     "home": (),
-    "interventions:search": ("q", "format"),
+    "interventions:search": ("q", "kind", "page", "format"),
     "ratings:data": ("download",),
 }
 
