@@ -4,3 +4,11 @@ from django.apps import AppConfig
 class RatingsConfig(AppConfig):
     name = "ratings"
     verbose_name = "Inspections, spending and statistics"
+
+    def ready(self):
+        from interventions.apps import watch_content
+
+        from . import sections
+
+        watch_content(self.label)  # a write here retires cached pages, as in interventions
+        sections.register()  # its sections and fact kinds (interventions.sections)
