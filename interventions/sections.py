@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from django.apps import apps
 from django.core import checks
-from django.db.models import Model
+from django.db.models import Exists, Model, OuterRef
 
 # State ---------------------------------------------------------------------------------
 
@@ -46,20 +46,61 @@ class State:
             return list(getattr(obj, relation).all())
         remote = obj._meta.get_field(relation)
         model = remote.related_model
-        queryset = (
-            model.history.as_of(self.moment)
-            .filter(**{remote.field.attname: obj.pk})
-            .select_related(*related)
-            .order_by(*order)
-        )
-        return list(self.shown(model, queryset))
+        records = self.as_of(model).filter(**{remote.field.attname: obj.pk}).order_by(*order)
+        return self.instances(self.shown(model, records), related)
 
-    def shown(self, model, queryset):
-        """For the public, rows that were published then (a row with no flag of its own is
-        shown with its parent)."""
-        if self.public and "published" in {f.name for f in model.history.model._meta.fields}:
-            return queryset.filter(published=True)
-        return queryset
+    def as_of(self, model):
+        """The historical record of each row of `model` as it stood at `moment` (one query
+        when run); rows deleted by then are left out. As simple-history's `as_of`, but
+        records rather than instances, so that `select_related` reaches the instances."""
+        return (
+            model.history.filter(history_date__lte=self.moment)
+            .latest_of_each()
+            .exclude(history_type="-")
+        )
+
+    @staticmethod
+    def instances(records, related=()) -> list:
+        """Model instances from historical records, each with its related rows (fetched
+        with the records, no query per row)."""
+        firsts = list(dict.fromkeys(path.split("__")[0] for path in related))
+        result = []
+        for record in records.select_related(*related):
+            # Not simple-history's `record.instance`, which fetches each field left out of
+            # the history (the derived `public` flag) from the live row: one query a row.
+            model = record.instance_type
+            values = {
+                f.attname: getattr(record, f.attname)
+                for f in model._meta.concrete_fields
+                if f.attname in record.__dict__
+            }
+            if hasattr(record, "public_now"):
+                values["public"] = record.public_now  # see shown()
+            instance = model(**values)
+            instance._state.adding = False
+            instance._state.db = record._state.db
+            for name in firsts:
+                setattr(instance, name, getattr(record, name))
+            result.append(instance)
+        return result
+
+    def shown(self, model, records):
+        """For the public, rows the public may see now and that were published then.
+
+        A row's derived `public` flag is not kept in its history (it follows its parents):
+        it is read from the row as it is now, in the same query, so that no page built as
+        of a moment names a record the reader may not see today."""
+        stored = any(f.name == "public" for f in model._meta.concrete_fields)
+        if stored:
+            visible = model._default_manager.published().filter(pk=OuterRef("id"))
+            records = records.annotate(public_now=Exists(visible))
+        if not self.public:
+            return records
+        if stored:
+            records = records.filter(public_now=True)
+        if "published" in {f.name for f in model.history.model._meta.fields}:
+            records = records.filter(published=True)
+        return records
 
 
 # Sections ------------------------------------------------------------------------------

@@ -19,7 +19,7 @@ from .addresses import absolute, site_root
 from .citations import CITATION_FORMATS, Citation, ReportCitation, uk_date
 from .footnotes import Footnotes
 from .models import Source
-from .sections import page_sections, site
+from .sections import State, page_sections, site
 from .visibility import may_name, name_or_placeholder
 
 CHANGES_SHOWN = 20
@@ -159,8 +159,11 @@ class VersionPage(View):
         is_current = history[0].history_id == record.history_id
         number = versions.filter(history_date__lte=record.history_date).count()
         old = record.instance
-        fields = self.fields(old, public)
-        parts = self.parts(obj, record, public)
+        # The page as it stood: the same sections, loaders and templates as the live page; a
+        # record with no sections registered (and the JSON) lists its fields and parts.
+        sections = page_sections(old, record.history_date, public) if fmt == "html" else []
+        fields = self.fields(old, public) if not sections else []
+        parts = self.parts(obj, record, public) if not sections else []
         label = f"version {number} of {uk_date(timezone.localdate(record.history_date))}"
         citation = Citation(
             title=str(old),
@@ -190,8 +193,6 @@ class VersionPage(View):
                 },
                 json_dumps_params={"ensure_ascii": False},
             )
-        # The page as it stood: the same sections, loaders and templates as the live page.
-        sections = page_sections(old, as_of=record.history_date, public=public)
         section_context = {}
         for section in sections:
             section_context.update(section.context)
@@ -247,11 +248,12 @@ class VersionPage(View):
         for relation, label in site.version_parts(obj._meta.label_lower):
             part_model = obj._meta.get_field(relation).related_model
             key = obj._meta.get_field(relation).field.attname
-            items = (
-                part_model.history.as_of(record.history_date)
+            state = State(moment=record.history_date, public=public)
+            items = state.instances(
+                state.shown(part_model, state.as_of(part_model))
                 .filter(**{key: obj.pk})
-                .select_related("source")
-                .order_by("position" if hasattr(part_model, "position") else "pk")
+                .order_by("position" if hasattr(part_model, "position") else "pk"),
+                ("source",),
             )
             # As on the live page, a part citing a report the reader may not see is left out.
             shown = [item for item in items if may_name(item.source, public)]

@@ -68,26 +68,23 @@ def inspections_as_of(intervention, state: State):
     council = intervention.subject_council
     remote = council._meta.get_field("inspections")
     model = remote.related_model
-    queryset = model.history.as_of(state.moment).filter(council_id=council.pk)
+    queryset = state.as_of(model).filter(council_id=council.pk)
     if intervention.start_date:
         first = intervention.start_date.year - INSPECTION_WINDOW
         last = (intervention.end_date or intervention.start_date).year + INSPECTION_WINDOW
         if intervention.end_date is None:
             last = 9999
         queryset = queryset.filter(Q(year__isnull=True) | Q(year__range=(first, last)))
-    queryset = state.shown(model, queryset).select_related("inspectorate", *CITED)
     rows = sorted(
-        queryset,
+        state.instances(state.shown(model, queryset), ("inspectorate", *CITED)),
         key=lambda i: (i.year is None, i.year or 0, i.start_date is None, i.start_date, i.slug),
     )
     inspections, more = rows[:TABLE_LIMIT], len(rows) > TABLE_LIMIT
     judgement_model = model._meta.get_field("judgements").related_model
-    judgements = judgement_model.history.as_of(state.moment).filter(
-        inspection_id__in=[i.pk for i in inspections]
-    )
-    judgements = state.shown(judgement_model, judgements)
+    judgements = state.as_of(judgement_model).filter(inspection_id__in=[i.pk for i in inspections])
+    judgements = state.shown(judgement_model, judgements).order_by("position")
     by_inspection: dict[int, list] = {}
-    for judgement in judgements.select_related(*CITED).order_by("position"):
+    for judgement in state.instances(judgements, CITED):
         by_inspection.setdefault(judgement.inspection_id, []).append(judgement)
     triggers = set(intervention.trigger_inspections.values_list("pk", flat=True))
     for inspection in inspections:
