@@ -74,8 +74,10 @@ class State:
                 for f in model._meta.concrete_fields
                 if f.attname in record.__dict__
             }
-            if hasattr(record, "public_now"):
-                values["public"] = record.public_now  # see shown()
+            if hasattr(record, "public_now") and "public" not in values:
+                stored = any(f.attname == "public" for f in model._meta.concrete_fields)
+                if stored:
+                    values["public"] = record.public_now  # see shown()
             instance = model(**values)
             instance._state.adding = False
             instance._state.db = record._state.db
@@ -87,16 +89,17 @@ class State:
     def shown(self, model, records):
         """For the public, rows the public may see now and that were published then.
 
-        A row's derived `public` flag is not kept in its history (it follows its parents):
-        it is read from the row as it is now, in the same query, so that no page built as
-        of a moment names a record the reader may not see today."""
-        stored = any(f.name == "public" for f in model._meta.concrete_fields)
-        if stored:
-            visible = model._default_manager.published().filter(pk=OuterRef("id"))
+        Whether the public may see a row follows its parents and its report (a row's own
+        derived `public` flag is not kept in its history): it is read from the row as it is
+        now, in the same query, so that no page built as of a moment names a record the
+        reader may not see today, nor a fact citing a draft report."""
+        manager = model._default_manager
+        if hasattr(manager, "published"):
+            visible = manager.published().filter(pk=OuterRef("id"))
             records = records.annotate(public_now=Exists(visible))
         if not self.public:
             return records
-        if stored:
+        if hasattr(manager, "published"):
             records = records.filter(public_now=True)
         if "published" in {f.name for f in model.history.model._meta.fields}:
             records = records.filter(published=True)
