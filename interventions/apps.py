@@ -1,8 +1,6 @@
 from django.apps import AppConfig, apps
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
-CONTENT_APPS = ("interventions", "ratings")
-
 
 def content_changed(sender, **kwargs):
     from . import datacache
@@ -10,25 +8,32 @@ def content_changed(sender, **kwargs):
     datacache.bump()
 
 
+def watch_content(app_label: str):
+    """Any write to an app's content retires every cached count and page
+    (interventions.datacache). Each content app calls it from its own ready()."""
+    for model in apps.get_app_config(app_label).get_models():
+        if model._meta.object_name == "DataVersion" or hasattr(model, "instance_type"):
+            continue  # the version itself, and history rows (saved beside a content write)
+        uid = f"data-version-{model._meta.label}"
+        post_save.connect(content_changed, sender=model, dispatch_uid=uid)
+        post_delete.connect(content_changed, sender=model, dispatch_uid=uid)
+        for field in model._meta.local_many_to_many:
+            m2m_changed.connect(
+                content_changed, sender=field.remote_field.through, dispatch_uid=uid
+            )
+
+
 class InterventionsConfig(AppConfig):
     name = "interventions"
     verbose_name = "Case studies"
 
     def ready(self):
-        from . import publishing, searchkinds
+        from django.core import checks
+
+        from . import own_sections, publishing, searchkinds, sections
 
         publishing.connect()
-        searchkinds.register_all()
-        # Any write to content retires every cached count and page (interventions.datacache).
-        for model in apps.get_models():
-            if model._meta.app_label not in CONTENT_APPS:
-                continue
-            if model._meta.object_name == "DataVersion" or hasattr(model, "instance_type"):
-                continue  # the version itself, and history rows (saved beside a content write)
-            uid = f"data-version-{model._meta.label}"
-            post_save.connect(content_changed, sender=model, dispatch_uid=uid)
-            post_delete.connect(content_changed, sender=model, dispatch_uid=uid)
-            for field in model._meta.local_many_to_many:
-                m2m_changed.connect(
-                    content_changed, sender=field.remote_field.through, dispatch_uid=uid
-                )
+        watch_content(self.label)
+        own_sections.register()  # its sections and fact kinds; other apps add theirs
+        searchkinds.register_all()  # its kinds of search document; other apps add theirs
+        checks.register(sections.check_fact_kinds, checks.Tags.models)

@@ -5,8 +5,9 @@ numbers its footnotes in the order the facts are shown; facts that share a repor
 locator share a number.
 
 A disagreement between sources (a Discrepancy) is reached from any fact model that has a
-`discrepancy` foreign key. They are found through the model registry, so that this app never
-imports `ratings`: one UNION query fetches every version of every disagreement a page shows.
+`discrepancy` foreign key. Each app registers its own fact kinds' columns
+(interventions.sections), so that this app never names a `ratings` model: one UNION query
+fetches every version of every disagreement a page shows.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from .citations import clean, footnote_citation
 from .models import Council, Discrepancy, ParticipantRole, Source, format_partial_date
+from .sections import site
 from .visibility import NOT_PUBLISHED, may_name, public_q
 
 
@@ -146,7 +148,7 @@ def _text(value) -> Cast:
 # who (a body's name), two partial dates, and the slug and anchor of the page that shows it.
 _NO_DATES = {"d1": None, "p1": None, "d2": None, "p2": None}
 _PART = {"page": "intervention__slug", "anchor": "position", "who": None}
-VERSION_COLUMNS: dict[str, dict] = {
+OWN_COLUMNS: dict[str, dict] = {
     "interventions.intervention": {
         "what": "Intervention",
         "head": "title",
@@ -209,59 +211,15 @@ VERSION_COLUMNS: dict[str, dict] = {
         "p2": "end_date_precision",
         **_PART,
     },
-    "ratings.inspection": {
-        "what": "Inspection",
-        "head": "title",
-        "a": "overall_as_printed",
-        "b": "overall_grade",
-        "who": None,
-        **_NO_DATES,
-        "page": "slug",
-        "anchor": None,
-    },
-    "ratings.judgement": {
-        "what": "Judgement",
-        "head": "area",
-        "a": "grade_as_printed",
-        "b": "grade",
-        "who": None,
-        **_NO_DATES,
-        "page": "inspection__slug",
-        "anchor": "position",
-    },
-    "ratings.spendingline": {
-        "what": "Money",
-        "head": "line",
-        "a": "as_printed",
-        "b": "qualifier",
-        "who": "council__name",
-        **_NO_DATES,
-        "page": "council__slug",
-        "anchor": "ref",
-    },
-    "ratings.statistic": {
-        "what": "Statistic",
-        "head": "measure",
-        "a": "as_printed",
-        "b": "qualifier",
-        "who": "council__name",
-        **_NO_DATES,
-        "page": "council__slug",
-        "anchor": "ref",
-    },
 }
 
-PAGE_URLS = {
+OWN_PAGE_URLS = {
     "interventions.intervention": ("interventions:intervention-detail", ""),
     "interventions.participant": ("interventions:intervention-detail", "participant-"),
     "interventions.phase": ("interventions:intervention-detail", "phase-"),
     "interventions.workstream": ("interventions:intervention-detail", "workstream-"),
     "interventions.lesson": ("interventions:intervention-detail", "lesson-"),
     "interventions.milestone": ("interventions:intervention-detail", "milestone-"),
-    "ratings.inspection": ("ratings:inspection-detail", ""),
-    "ratings.judgement": ("ratings:inspection-detail", "judgement-"),
-    "ratings.spendingline": ("interventions:council-detail", "spending-"),
-    "ratings.statistic": ("interventions:council-detail", "statistic-"),
 }
 
 
@@ -274,13 +232,13 @@ def fact_models() -> list[type[Model]]:
             continue
         if model._meta.get_field("discrepancy").related_model is not Discrepancy:
             continue
-        if model._meta.label_lower in VERSION_COLUMNS:
+        if model._meta.label_lower in site.footnote_columns():
             found.append(model)
     return found
 
 
 def _branch(model, ids, public: bool = True):
-    spec = VERSION_COLUMNS[model._meta.label_lower]
+    spec = site.footnote_columns()[model._meta.label_lower]
 
     def text(name):
         path = spec.get(name)
@@ -345,6 +303,9 @@ def _as_date(value):
 
 def _describe(row: dict) -> str:
     model = row["v_model"]
+    kind = site.fact(model)
+    if not model.startswith("interventions.") and kind is not None and kind.describe:
+        return kind.describe(row)  # registered by the app that owns the model
     head, a, b, who = (row[k] or "" for k in ("v_head", "v_a", "v_b", "v_who"))
     start = format_partial_date(_as_date(row["v_d1"]), row["v_p1"] or "")
     end = format_partial_date(_as_date(row["v_d2"]), row["v_p2"] or "")
@@ -357,10 +318,6 @@ def _describe(row: dict) -> str:
     if model == "interventions.participant":
         name = ", ".join(part for part in (head, a, who) if part)
         return f"{name}: {ParticipantRole(b).label if b in ParticipantRole.values else b}"
-    if model in ("ratings.spendingline", "ratings.statistic"):
-        return f"{head}: {a}"  # the figure exactly as printed, "up to" and all
-    if model in ("ratings.inspection", "ratings.judgement"):
-        return f"{head}: {a or b or 'no grade given'}"
     return f"{head} ({a})" if a else head
 
 
@@ -424,14 +381,15 @@ def disagreements(discrepancies, *, public: bool = True) -> list[Disagreement]:
     if not unique:
         return []
     rows = _version_rows(sorted(unique), public)
-    order = {label: i for i, label in enumerate(VERSION_COLUMNS)}
+    columns = site.footnote_columns()
+    order = {label: i for i, label in enumerate(columns)}
     rows.sort(key=lambda r: (r["v_discrepancy"], order[r["v_model"]], r["v_pk"]))
     sources: dict[int, Source] = {}
     result = []
     for discrepancy_id, group in groupby(rows, key=lambda r: r["v_discrepancy"]):
         versions = []
         for row in group:
-            name, prefix = PAGE_URLS[row["v_model"]]
+            name, prefix = site.fact(row["v_model"]).page_url
             url = reverse(name, kwargs={"slug": row["v_page"]})
             if prefix:
                 url += f"#{prefix}{row['v_anchor']}"
@@ -440,7 +398,7 @@ def disagreements(discrepancies, *, public: bool = True) -> list[Disagreement]:
                 Version(
                     model=row["v_model"],
                     pk=row["v_pk"],
-                    what=VERSION_COLUMNS[row["v_model"]]["what"],
+                    what=columns[row["v_model"]]["what"],
                     text=_describe(row),
                     source=source,
                     locator=row["v_locator"],

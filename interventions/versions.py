@@ -17,24 +17,17 @@ from django.views import View
 
 from .addresses import absolute, site_root
 from .citations import CITATION_FORMATS, Citation, ReportCitation, uk_date
+from .footnotes import Footnotes
 from .models import Source
+from .sections import State, page_sections, site
 from .visibility import may_name, name_or_placeholder
 
 CHANGES_SHOWN = 20
 VERSION_FORMATS = ("html", "json", *CITATION_FORMATS)
 HIDDEN_FIELDS = {"id", "published"}
 KINDS = {"+": "Created", "~": "Changed", "-": "Deleted"}
-# The parts a version page shows as they stood then: relation name → (label, history model).
-VERSION_PARTS = {
-    "interventions.intervention": [
-        ("participants", "Who took part"),
-        ("phases", "Phases"),
-        ("milestones", "Timeline"),
-        ("workstreams", "Workstreams"),
-        ("lessons", "Lessons"),
-    ],
-    "ratings.inspection": [("judgements", "Judgements")],
-}
+# The parts a version page's JSON lists as they stood then: each app registers the parts
+# its models are of (interventions.sections.FactKind.version_parts).
 
 
 def with_query(url: str, request) -> str:
@@ -166,8 +159,11 @@ class VersionPage(View):
         is_current = history[0].history_id == record.history_id
         number = versions.filter(history_date__lte=record.history_date).count()
         old = record.instance
-        fields = self.fields(old, public)
-        parts = self.parts(obj, record, public)
+        # The page as it stood: the same sections, loaders and templates as the live page; a
+        # record with no sections registered (and the JSON) lists its fields and parts.
+        sections = page_sections(old, record.history_date, public) if fmt == "html" else []
+        fields = self.fields(old, public) if not sections else []
+        parts = self.parts(obj, record, public) if not sections else []
         label = f"version {number} of {uk_date(timezone.localdate(record.history_date))}"
         citation = Citation(
             title=str(old),
@@ -197,10 +193,18 @@ class VersionPage(View):
                 },
                 json_dumps_params={"ensure_ascii": False},
             )
+        section_context = {}
+        for section in sections:
+            section_context.update(section.context)
         return render(
             request,
             "version.html",
             {
+                **section_context,
+                obj._meta.model_name: old,
+                "sections": sections,
+                "footnotes": Footnotes(public=public),
+                "public": public,
                 "object": obj,
                 "old": old,
                 "record": record,
@@ -241,14 +245,15 @@ class VersionPage(View):
     def parts(self, obj, record, public: bool = True):
         """Each part as it stood, described without naming a record the reader may not see."""
         result = []
-        for relation, label in VERSION_PARTS.get(obj._meta.label_lower, []):
+        for relation, label in site.version_parts(obj._meta.label_lower):
             part_model = obj._meta.get_field(relation).related_model
             key = obj._meta.get_field(relation).field.attname
-            items = (
-                part_model.history.as_of(record.history_date)
+            state = State(moment=record.history_date, public=public)
+            items = state.instances(
+                state.shown(part_model, state.as_of(part_model))
                 .filter(**{key: obj.pk})
-                .select_related("source")
-                .order_by("position")
+                .order_by("position" if hasattr(part_model, "position") else "pk"),
+                ("source",),
             )
             # As on the live page, a part citing a report the reader may not see is left out.
             shown = [item for item in items if may_name(item.source, public)]

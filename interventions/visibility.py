@@ -38,9 +38,7 @@ HIDDEN_RELATIONS = {
     ("interventions.organisation", "source"),
     ("interventions.organisation", "council"),
     ("interventions.participant", "council"),
-    ("ratings.spendingline", "payer_council"),
-    ("ratings.spendingline", "payee_council"),
-}
+}  # other apps add theirs from their AppConfig.ready() (ratings.sections)
 
 
 def rule(model) -> type[PublishedQuerySet] | None:

@@ -6,6 +6,10 @@ class RatingsConfig(AppConfig):
     verbose_name = "Inspections, spending and statistics"
 
     def ready(self):
-        from . import search
+        from interventions.apps import watch_content
 
-        search.register_all()
+        from . import search, sections
+
+        watch_content(self.label)  # a write here retires cached pages, as in interventions
+        sections.register()  # its sections and fact kinds (interventions.sections)
+        search.register_all()  # its kinds of search document (interventions.searchindex)

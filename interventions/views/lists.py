@@ -21,6 +21,11 @@ from ..models import (
 )
 
 
+def related_label(model, relation: str) -> str:
+    """The label of the model at the end of a reverse relation, e.g. Council → "inspections"."""
+    return model._meta.get_field(relation).related_model._meta.label
+
+
 def count_of(model_label: str, field: str):
     """Count related rows in a subquery, so several counts never multiply each other."""
     model = apps.get_model(model_label)
@@ -147,8 +152,9 @@ class CouncilList(ListPage):
         return Council.objects.published().annotate(
             n_interventions=count_of("interventions.Intervention", "subject_council"),
             n_participations=count_of("interventions.Participant", "council"),
-            n_inspections=count_of("ratings.Inspection", "council"),
-            n_statistics=count_of("ratings.Statistic", "council"),
+            # Through the council's own relations: this app names no `ratings` model.
+            n_inspections=count_of(related_label(Council, "inspections"), "council"),
+            n_statistics=count_of(related_label(Council, "statistics"), "council"),
         )
 
 

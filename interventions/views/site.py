@@ -16,28 +16,23 @@ def home(request):
     from django.apps import apps
     from django.urls import reverse
 
+    from .. import sections
     from ..models import Intervention
 
     def count(label):
         return apps.get_model(label).objects.published().count()
 
+    own = [
+        (10, "interventions", "interventions.Intervention", "interventions:intervention-list"),
+        (20, "councils", "interventions.Council", "interventions:council-list"),
+        (50, "workstreams", "interventions.Workstream", "interventions:workstream-list"),
+        (70, "organisations", "interventions.Organisation", ""),
+        (80, "sources", "interventions.Source", "interventions:source-list"),
+    ]
+    # Other apps' counts come from the section registry (ratings.sections registers its own).
     counts = [
-        (
-            "interventions",
-            count("interventions.Intervention"),
-            reverse("interventions:intervention-list"),
-        ),
-        ("councils", count("interventions.Council"), reverse("interventions:council-list")),
-        ("inspection judgements", count("ratings.Judgement"), reverse("ratings:judgement-list")),
-        ("spending lines", count("ratings.SpendingLine"), reverse("ratings:spending-list")),
-        (
-            "workstreams",
-            count("interventions.Workstream"),
-            reverse("interventions:workstream-list"),
-        ),
-        ("statistics", count("ratings.Statistic"), ""),
-        ("organisations", count("interventions.Organisation"), ""),
-        ("sources", count("interventions.Source"), reverse("interventions:source-list")),
+        (label, count(model), reverse(url) if url else "")
+        for _, label, model, url in sorted([*own, *sections.site.counts])
     ]
     latest = (
         Intervention.objects.published()

@@ -6,16 +6,14 @@ from itertools import chain
 
 from django.db.models import Exists, OuterRef, Prefetch, Q
 
-from ...charts import inspection_chart
 from ...footnotes import disagreements
 from ...models import (
     Intervention,
     InterventionLink,
 )
-from ...placement import Known, inspection_placement
+from ...sections import page_sections, section_facts
 from .base import INSPECTION_WINDOW, DetailPage, capped, related_model, shown
 from .serialise import (
-    LESSON_GROUPS,
     LINK_INVERSE,
     inspection_json,
     inspection_rows,
@@ -96,19 +94,6 @@ def led_to(intervention: Intervention) -> Exists:
     return Exists(links)
 
 
-def cost_lines(spending_lines: list) -> dict:
-    """The intervention's cost as the reports give it, and its range where they differ."""
-    lines = [line for line in spending_lines if line.is_cost]
-    by_amount = sorted(lines, key=lambda line: line.amount_gbp)
-    return {
-        "lines": lines,
-        "low": by_amount[0] if lines else None,
-        "high": by_amount[-1] if lines else None,
-        "differ": len({line.amount_gbp for line in lines}) > 1
-        and len({line.source_id for line in lines}) > 1,
-    }
-
-
 class InterventionDetail(DetailPage):
     model = Intervention
     template_name = "interventions/intervention_detail.html"
@@ -125,53 +110,18 @@ class InterventionDetail(DetailPage):
 
     def parts(self):
         intervention = self.object
-        lessons = list(intervention.lessons.all())
-        inspections, inspection_more = inspections_around(intervention, self.public)
-        for inspection in inspections:
-            placed = inspection_placement(inspection, intervention)
-            inspection.timing, inspection.timing_label = placed.key, placed.label
-            inspection.timing_detail = placed.detail
-        related = [
+        # Each app's sections, live, from what intervention_for_detail() fetched.
+        sections = page_sections(intervention, as_of=None, public=self.public)
+        parts = {"sections": sections}
+        for section in sections:
+            parts.update(section.context)
+        parts["related"] = [
             (link.get_kind_display(), link.to_intervention, link)
             for link in intervention.links_from.all()
         ] + [
             (LINK_INVERSE.get(link.kind, link.get_kind_display()), link.from_intervention, link)
             for link in intervention.links_to.all()
         ]
-        spending_lines = list(intervention.spending_lines.all())
-        period = None
-        if intervention.start_date:
-            start = Known.of(intervention.start_date, intervention.start_date_precision)
-            end = Known.of(intervention.end_date, intervention.end_date_precision)
-            until = end.shown if end else "its end is not stated"
-            period = (f"{intervention.title}, {start.shown} to {until}", start, end)
-        parts = {
-            "inspection_chart": inspection_chart(
-                inspections,
-                intervention.subject_council.name,
-                period=period,
-                triggers={i.pk for i in inspections if i.led_here},
-            ),
-            "cost": cost_lines(spending_lines),
-            "service_areas": list(intervention.service_areas.all()),
-            "participants": list(intervention.participants.all()),
-            "phases": list(intervention.phases.all()),
-            "milestones": list(intervention.milestones.all()),
-            "workstreams": list(intervention.workstreams.all()),
-            "lesson_groups": [
-                (kind, heading, [lesson for lesson in lessons if lesson.kind == kind])
-                for kind, heading in LESSON_GROUPS
-            ],
-            "lessons": lessons,
-            "spending_lines": spending_lines,
-            "statistics": list(intervention.statistics.all()),
-            "inspections": inspections,
-            "inspection_more": inspection_more,
-            "inspection_list_url": self.list_url(
-                "ratings:judgement-list", council=intervention.subject_council.slug
-            ),
-            "related": related,
-        }
         parts["disagreements"] = disagreements(
             (fact.discrepancy for fact in self.facts(parts) if hasattr(fact, "discrepancy")),
             public=self.public,
@@ -181,15 +131,7 @@ class InterventionDetail(DetailPage):
     def facts(self, parts):
         return chain(
             [self.object],
-            parts["participants"],
-            parts["phases"],
-            parts["milestones"],
-            parts["workstreams"],
-            parts["lessons"],
-            parts["spending_lines"],
-            parts["statistics"],
-            parts["inspections"],
-            (j for inspection in parts["inspections"] for j in inspection.judgements.all()),
+            section_facts(parts["sections"]),
             (link for _, _, link in parts["related"]),
             (v for d in parts.get("disagreements", []) for v in d.versions),
         )

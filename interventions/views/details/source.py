@@ -6,37 +6,67 @@ from ...citations import ReportCitation
 from ...models import (
     Source,
 )
+from ...sections import site
 from ...visibility import name_or_placeholder
 from .base import TABLE_LIMIT, DetailPage
 from .serialise import partial_date_json
 
 FACTS_PER_KIND = TABLE_LIMIT
 
-# Kinds of fact a source supports, in the order the page lists them: the reverse relation
-# from Source, a heading, what to fetch with each row, and how to describe a row.
-SOURCE_FACT_KINDS = [
-    ("interventions_intervention_facts", "Interventions", ("subject_council", "discrepancy")),
-    (
+# Kinds of fact a source supports, in the order the page lists them: each app registers
+# its own (interventions.sections.FactKind.source_row): the reverse relation from Source,
+# a heading, what to fetch with each row, and how to describe a row.
+OWN_SOURCE_ROWS = {
+    "interventions.intervention": (
+        "interventions_intervention_facts",
+        "Interventions",
+        ("subject_council", "discrepancy"),
+        10,
+    ),
+    "interventions.participant": (
         "interventions_participant_facts",
         "Participants",
         ("intervention", "council", "organisation", "discrepancy"),
+        20,
     ),
-    ("interventions_phase_facts", "Phases", ("intervention", "discrepancy")),
-    ("interventions_workstream_facts", "Workstreams", ("intervention", "discrepancy")),
-    ("interventions_lesson_facts", "Lessons", ("intervention", "discrepancy")),
-    ("interventions_milestone_facts", "Milestones", ("intervention", "discrepancy")),
-    ("ratings_inspection_facts", "Inspections", ("council", "discrepancy")),
-    ("ratings_judgement_facts", "Judgements", ("inspection", "discrepancy")),
-    ("ratings_spendingline_facts", "Spending lines", ("council", "intervention", "discrepancy")),
-    ("ratings_statistic_facts", "Statistics", ("council", "discrepancy")),
-    (
+    "interventions.phase": (
+        "interventions_phase_facts",
+        "Phases",
+        ("intervention", "discrepancy"),
+        30,
+    ),
+    "interventions.workstream": (
+        "interventions_workstream_facts",
+        "Workstreams",
+        ("intervention", "discrepancy"),
+        40,
+    ),
+    "interventions.lesson": (
+        "interventions_lesson_facts",
+        "Lessons",
+        ("intervention", "discrepancy"),
+        50,
+    ),
+    "interventions.milestone": (
+        "interventions_milestone_facts",
+        "Milestones",
+        ("intervention", "discrepancy"),
+        60,
+    ),
+    "interventions.interventionlink": (
         "interventions_interventionlink_facts",
         "Related interventions",
         ("from_intervention", "to_intervention"),
+        110,
     ),
-    ("interventions_council_facts", "Councils", ()),
-    ("interventions_organisation_facts", "Organisations", ("council",)),
-]
+    "interventions.council": ("interventions_council_facts", "Councils", (), 120),
+    "interventions.organisation": (
+        "interventions_organisation_facts",
+        "Organisations",
+        ("council",),
+        130,
+    ),
+}
 
 
 def describe_fact(fact, public: bool = True) -> tuple[str, str]:
@@ -58,20 +88,9 @@ def describe_fact(fact, public: bool = True) -> tuple[str, str]:
         return f"{fact.get_kind_display()}: {fact.text}", fact.intervention.title
     if name == "milestone":
         return f"{fact.date_display or 'Undated'}: {fact.description}", fact.intervention.title
-    if name == "inspection":
-        grade = fact.overall_as_printed or fact.overall_grade or "no overall grade"
-        return f"{fact.title}: {grade}", fact.council.name
-    if name == "judgement":
-        grade = fact.grade_as_printed or fact.grade or "no grade"
-        area = f"{fact.section}: {fact.area}" if fact.section else fact.area
-        return f"{area}: {grade}", fact.inspection.title
-    if name == "spendingline":
-        figure = fact.as_printed
-        period = f" ({fact.period})" if fact.period else ""
-        return f"{fact.line}{period}: {figure}", fact.council.name
-    if name == "statistic":
-        period = f" ({fact.period})" if fact.period else ""
-        return f"{fact.measure}{period}: {fact.as_printed}", fact.council.name
+    kind = site.fact(fact._meta.label_lower)
+    if kind is not None and kind.describe_for_source is not None:
+        return kind.describe_for_source(fact, public)  # registered by the model's own app
     if name == "interventionlink":
         return (
             f"{fact.from_intervention.title} — {fact.get_kind_display().lower()} — "
@@ -116,7 +135,8 @@ class SourceDetail(DetailPage):
     def parts(self):
         source = self.object
         groups = []
-        for accessor, heading, related in SOURCE_FACT_KINDS:
+        for kind in site.source_rows():
+            accessor, heading, related, _ = kind.source_row
             manager = getattr(source, accessor)
             # One query per kind; one row beyond the cap tells us there are more.
             rows = list(self.shown(manager.select_related(*related))[: FACTS_PER_KIND + 1])

@@ -1,0 +1,244 @@
+"""Pages built from sections, each owned by its app (issue 11, point 1)."""
+
+import io
+import re
+import tokenize
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from django.apps import apps
+from django.contrib.auth.models import User
+from django.core.management import call_command
+from django.core.management.base import SystemCheckError
+
+from interventions import sections
+from interventions.sections import site
+from tests import factories as f
+
+ROOT = Path(__file__).resolve().parent.parent
+KENT_SWINDON = "/interventions/kent-swindon-partnership/"
+
+
+def test_each_app_registers_its_own_sections_of_the_case_study():
+    registered = [(s.key, s.load.__module__) for s in site.sections("interventions.intervention")]
+    assert registered == [
+        ("facts", "interventions.own_sections"),
+        ("timeline", "interventions.own_sections"),
+        ("participants", "interventions.own_sections"),
+        ("workstreams", "interventions.own_sections"),
+        ("lessons", "interventions.own_sections"),
+        ("money", "ratings.sections"),
+        ("statistics", "ratings.sections"),
+        ("inspections", "ratings.sections"),
+    ]
+
+
+def test_ratings_registers_its_fact_kinds_footnotes_version_parts_and_source_rows():
+    for name in ("inspection", "judgement", "spendingline", "statistic"):
+        kind = site.fact(f"ratings.{name}")
+        assert kind is not None, name
+        assert kind.footnote, name
+        assert kind.page_url, name
+        assert kind.describe, name
+        assert kind.source_row, name
+        assert kind.describe_for_source, name
+    assert ("judgements", "Judgements") in site.version_parts("ratings.inspection")
+    assert ("spending_lines", "Money") in site.version_parts("interventions.intervention")
+
+
+def ratings_names_in(text: str) -> list[tuple[int, str]]:
+    """Where Python source names a `ratings` model: a class name, an import of `ratings`,
+    or a string holding a model's label ("ratings.spendingline", "ratings_judgement_facts",
+    get_model("ratings", ...))."""
+    models = list(apps.get_app_config("ratings").get_models())
+    names = {m._meta.object_name for m in models}
+    label = re.compile(
+        r"ratings[._](" + "|".join(m._meta.model_name for m in models) + r")(?![a-z])",
+        re.IGNORECASE,
+    )
+    found = []
+    for token in tokenize.generate_tokens(io.StringIO(text).readline):
+        line = token.start[0]
+        if token.type == tokenize.NAME and (
+            token.string in names | {"ratings"} or label.search(token.string)
+        ):
+            found.append((line, token.string))
+        elif token.type == tokenize.STRING and (
+            label.search(token.string) or re.fullmatch(r"[\"']ratings[\"']", token.string)
+        ):
+            found.append((line, token.string[:60]))
+    return found
+
+
+def test_interventions_names_no_ratings_model_not_even_as_a_string():
+    found = []
+    for path in sorted((ROOT / "interventions").rglob("*.py")):
+        if "migrations" in path.parts:
+            continue  # a migration records the schema as it was, dependencies and all
+        found += [(str(path.relative_to(ROOT)), *hit) for hit in ratings_names_in(path.read_text())]
+    for path in sorted((ROOT / "templates" / "interventions").rglob("*.html")):
+        for number, line in enumerate(path.read_text().splitlines(), 1):
+            if re.search(r"ratings\.\w", line):
+                found.append((str(path.relative_to(ROOT)), number, line.strip()[:60]))
+    assert found == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "from ratings.models import Inspection\n",
+        "import ratings\n",
+        'model = apps.get_model("ratings.SpendingLine")\n',
+        'model = apps.get_model("ratings", "Statistic")\n',
+        "rows = source.ratings_judgement_facts.all()\n",
+        'rows = getattr(source, "ratings_judgement_facts")\n',
+        "x = Judgement.objects.all()\n",
+    ],
+)
+def test_the_scan_finds_each_way_of_naming_a_ratings_model(text):
+    assert ratings_names_in(text) != []
+
+
+def test_the_scan_leaves_plain_words_alone():
+    text = 'heading = "Inspections"\nkind = "Inspection report"\nurl = "ratings:judgement-list"\n'
+    assert ratings_names_in(text) == []
+
+
+def test_a_fact_model_left_unregistered_fails_the_system_check():
+    assert sections.check_fact_kinds() == []
+    kind = site.unregister_fact("ratings.statistic")
+    try:
+        errors = sections.check_fact_kinds()
+        assert [(e.id, e.obj._meta.label) for e in errors] == [
+            ("casebook.E001", "ratings.Statistic")
+        ]
+        with pytest.raises(SystemCheckError, match=r"casebook\.E001"):
+            call_command("check", stdout=io.StringIO(), stderr=io.StringIO())
+    finally:
+        site.register_fact(kind)
+    assert sections.check_fact_kinds() == []
+
+
+def test_every_model_citing_a_source_is_a_registered_fact_kind():
+    facts = {m._meta.label_lower for m in apps.get_models() if sections.is_fact_model(m)}
+    assert {"ratings.spendingline", "interventions.phase", "interventions.council"} <= facts
+    assert all(site.fact(label) for label in facts)
+
+
+# A version renders the same sections as they stood ------------------------------------
+
+
+def text_of(client, url) -> str:
+    response = client.get(url, follow=True)
+    assert response.status_code == 200, url
+    return response.content.decode()
+
+
+@pytest.mark.django_db
+def test_an_old_version_shows_the_money_and_phase_as_they_stood(client):
+    intervention = f.InterventionFactory(title="Northshire partnership")
+    council = intervention.subject_council
+    phase = f.PhaseFactory(intervention=intervention, name="Diagnostic review")
+    line = f.SpendingLineFactory(
+        intervention=intervention,
+        council=council,
+        source=intervention.source,
+        line="Cost of the partnership",
+        kind="contract",
+        amount_gbp=Decimal("3600000"),
+        as_printed="up to £3.6 million",
+    )
+    intervention.save()  # the version a researcher cites, with its parts as they were
+    cited = intervention.history.order_by("-history_date").first()
+    old_url = f"{intervention.get_absolute_url()}versions/{cited.history_id}/"
+
+    line.amount_gbp = Decimal("4100000")
+    line.as_printed = "£4.1 million"
+    line.save()
+    phase.name = "Recovery plan"
+    phase.save()
+
+    old = text_of(client, old_url)
+    assert "up to £3.6 million" in old
+    assert "£4.1 million" not in old
+    assert "Diagnostic review" in old
+    assert "Recovery plan" not in old
+    # The same section templates as the live page, footnotes included.
+    assert 'id="money-heading"' in old
+    assert 'id="phases-heading"' in old
+    assert 'id="footnotes-heading"' in old
+
+    live = text_of(client, intervention.get_absolute_url())
+    assert "£4.1 million" in live
+    assert "up to £3.6 million" not in live
+    assert "Recovery plan" in live
+    assert "Diagnostic review" not in live
+
+
+def cited_version_of_seed():
+    """The seed's rows with their history (restored rows have none), and a version of the
+    Kent–Swindon case study made after them, as a curator's save would."""
+    from interventions.models import Intervention
+
+    call_command("populate_history", auto=True, stdout=io.StringIO(), stderr=io.StringIO())
+    intervention = Intervention.objects.get(slug="kent-swindon-partnership")
+    intervention.save()
+    return intervention
+
+
+@pytest.mark.django_db
+def test_a_version_page_and_the_live_page_show_the_same_sections(client, seeded):
+    intervention = cited_version_of_seed()
+    record = intervention.history.order_by("-history_date").first()
+    live = text_of(client, KENT_SWINDON)
+    version = text_of(client, f"{KENT_SWINDON}versions/{record.history_id}/")
+    headings = re.compile(r'<h2 id="(\w+)-heading"')
+    shared = {"facts", "timeline", "participants", "workstreams", "lessons", "money"}
+    assert shared | {"inspections"} <= set(headings.findall(live))
+    assert shared | {"inspections"} <= set(headings.findall(version))
+    for phase in intervention.phases.all():
+        assert phase.name in version
+
+
+# Reads pinned by exact query counts ---------------------------------------------------
+
+
+def staff(client):
+    client.force_login(User.objects.create_user("curator", is_staff=True))
+
+
+@pytest.mark.parametrize(
+    ("page", "public_queries", "staff_queries"),
+    [
+        ("case study", 16, 18),
+        ("council", 14, 16),
+        ("source", 16, 18),
+        ("inspection", 5, 7),
+        ("version", 19, 21),
+    ],
+)
+def test_each_detail_page_takes_a_fixed_number_of_queries(
+    client, seeded, django_assert_num_queries, settings, page, public_queries, staff_queries
+):
+    from interventions.models import Source
+
+    settings.CASEBOOK_CACHE = False
+    intervention = cited_version_of_seed()
+    inspection = intervention.subject_council.inspections.order_by("pk").first()
+    urls = {
+        "case study": KENT_SWINDON,
+        "council": intervention.subject_council.get_absolute_url(),
+        "source": Source.objects.order_by("pk").first().get_absolute_url(),
+        "inspection": inspection.get_absolute_url(),
+        "version": f"{KENT_SWINDON}versions/"
+        f"{intervention.history.order_by('-history_date').first().history_id}/",
+    }
+    url = urls[page]
+    with django_assert_num_queries(public_queries):
+        assert client.get(url).status_code == 200
+    # Staff see drafts too; their session and user cost two queries more.
+    staff(client)
+    client.get(url)
+    with django_assert_num_queries(staff_queries):
+        assert client.get(url).status_code == 200
