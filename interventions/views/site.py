@@ -28,6 +28,7 @@ def home(request):
             reverse("interventions:intervention-list"),
         ),
         ("councils", count("interventions.Council"), reverse("interventions:council-list")),
+        ("inspections", count("ratings.Inspection"), reverse("ratings:inspection-list")),
         ("inspection judgements", count("ratings.Judgement"), reverse("ratings:judgement-list")),
         ("spending lines", count("ratings.SpendingLine"), reverse("ratings:spending-list")),
         (
@@ -35,8 +36,12 @@ def home(request):
             count("interventions.Workstream"),
             reverse("interventions:workstream-list"),
         ),
-        ("statistics", count("ratings.Statistic"), ""),
-        ("organisations", count("interventions.Organisation"), ""),
+        ("statistics", count("ratings.Statistic"), reverse("ratings:statistic-list")),
+        (
+            "organisations",
+            count("interventions.Organisation"),
+            reverse("interventions:organisation-list"),
+        ),
         ("sources", count("interventions.Source"), reverse("interventions:source-list")),
     ]
     latest = (
