@@ -8,9 +8,9 @@ its links and its canonical address included, is the one cached for every varian
 
 A view's parameters: a list page's filters (its FilterSet) with sort, page and format; a
 detail or version page's format; the search's words, kind, page and format; the home page
-none. A list page that reads another parameter names it in `extra_query_params`. A route not listed here
-(the sitemap, the data download) is keyed by its whole query string as it came, and its
-view sees the query unchanged.
+none. A list page that reads another parameter names it in `extra_query_params`. A route
+not listed here (the sitemap, the data download) is keyed by its whole query string as it
+came, and its view sees the query unchanged.
 """
 
 from __future__ import annotations

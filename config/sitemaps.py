@@ -27,6 +27,7 @@ def sitemaps():
             ("interventions", "interventions.Intervention"),
             ("councils", "interventions.Council"),
             ("sources", "interventions.Source"),
+            ("organisations", "interventions.Organisation"),
             ("inspections", "ratings.Inspection"),
         )
     }

@@ -14,6 +14,8 @@ from .models import (
     CouncilType,
     Intervention,
     InterventionKind,
+    Organisation,
+    OrganisationKind,
     Region,
     Source,
     SourceKind,
@@ -88,4 +90,13 @@ class SourceFilter(django_filters.FilterSet):
 
     class Meta:
         model = Source
+        fields = []
+
+
+class OrganisationFilter(django_filters.FilterSet):
+    q = TextFilter(label="Name", fields=("name", "abbreviation", "description"))
+    kind = ChoicesFilter(label="Kind", field_name="kind", choices=OrganisationKind.choices)
+
+    class Meta:
+        model = Organisation
         fields = []

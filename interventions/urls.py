@@ -1,7 +1,7 @@
 from django.urls import path
 
 from . import views
-from .models import Council, Intervention, Source
+from .models import Council, Intervention, Organisation, Source
 from .versions import VersionPage
 
 app_name = "interventions"
@@ -14,6 +14,12 @@ urlpatterns = [
     path("councils/", views.CouncilList.as_view(), name="council-list"),
     path("councils/<slug:slug>/", views.CouncilDetail.as_view(), name="council-detail"),
     path("workstreams/", views.WorkstreamList.as_view(), name="workstream-list"),
+    path("organisations/", views.OrganisationList.as_view(), name="organisation-list"),
+    path(
+        "organisations/<slug:slug>/",
+        views.OrganisationDetail.as_view(),
+        name="organisation-detail",
+    ),
     path("sources/", views.SourceList.as_view(), name="source-list"),
     path("sources/<slug:slug>/", views.SourceDetail.as_view(), name="source-detail"),
     path("search/", views.search, name="search"),
@@ -27,6 +33,11 @@ urlpatterns = [
         "councils/<slug:slug>/versions/<int:version>/",
         VersionPage.as_view(model=Council, kind="Council"),
         name="council-version",
+    ),
+    path(
+        "organisations/<slug:slug>/versions/<int:version>/",
+        VersionPage.as_view(model=Organisation, kind="Organisation"),
+        name="organisation-version",
     ),
     path(
         "sources/<slug:slug>/versions/<int:version>/",

@@ -3,13 +3,23 @@ import django_filters
 from interventions.filter_fields import (
     AmountFilter,
     ChoicesFilter,
+    PublishedValuesFilter,
     TextFilter,
     YearFilter,
     council_filters,
     slug_filter,
 )
 
-from .models import Framework, Judgement, SpendingKind, SpendingLine
+from .models import (
+    Framework,
+    Inspection,
+    Judgement,
+    ServiceScope,
+    SpendingKind,
+    SpendingLine,
+    Statistic,
+    Unit,
+)
 from .models.scales import SCALE_GRADES
 
 # Every grade of every scale, from the scales themselves (the database holds no others),
@@ -17,13 +27,28 @@ from .models.scales import SCALE_GRADES
 GRADE_CHOICES = [(g, g) for g in dict.fromkeys(g for s in SCALE_GRADES.values() for g in s)]
 
 
+def inspectorates(request):
+    """Only the organisations that inspect: the filter offers no department or provider."""
+    from interventions.models import Organisation, OrganisationKind
+
+    return Organisation.objects.filter(kind=OrganisationKind.INSPECTORATE)
+
+
+def inspectorate_filter(path: str):
+    return django_filters.ModelMultipleChoiceFilter(
+        label="Inspectorate",
+        distinct=False,
+        field_name=f"{path}__slug",
+        to_field_name="slug",
+        queryset=inspectorates,
+    )
+
+
 class JudgementFilter(django_filters.FilterSet):
     q = TextFilter(label="Words", fields=("area", "section", "inspection__title"))
     council, council_type, region = council_filters("inspection__council")
     framework = ChoicesFilter(label="Framework", field_name="framework", choices=Framework.choices)
-    inspectorate = slug_filter(
-        "Inspectorate", "inspection__inspectorate", "interventions.Organisation"
-    )
+    inspectorate = inspectorate_filter("inspection__inspectorate")
     grade = ChoicesFilter(label="Grade", field_name="grade", choices=GRADE_CHOICES)
     year_from = YearFilter(label="Year from", field_name="inspection__year", lookup_expr="gte")
     year_to = YearFilter(label="Year to", field_name="inspection__year", lookup_expr="lte")
@@ -45,4 +70,39 @@ class SpendingFilter(django_filters.FilterSet):
 
     class Meta:
         model = SpendingLine
+        fields = []
+
+
+class InspectionFilter(django_filters.FilterSet):
+    q = TextFilter(label="Words", fields=("title", "service", "summary", "overall_as_printed"))
+    council, council_type, region = council_filters("council")
+    framework = ChoicesFilter(label="Framework", field_name="framework", choices=Framework.choices)
+    inspectorate = inspectorate_filter("inspectorate")
+    service_scope = ChoicesFilter(
+        label="Service rated", field_name="service_scope", choices=ServiceScope.choices
+    )
+    overall_grade = ChoicesFilter(
+        label="Overall result", field_name="overall_grade", choices=GRADE_CHOICES
+    )
+    year_from = YearFilter(label="Year from", field_name="year", lookup_expr="gte")
+    year_to = YearFilter(label="Year to", field_name="year", lookup_expr="lte")
+
+    class Meta:
+        model = Inspection
+        fields = []
+
+
+class StatisticFilter(django_filters.FilterSet):
+    q = TextFilter(
+        label="Words", fields=("measure", "period", "comparator_group", "note", "as_printed")
+    )
+    council, council_type, region = council_filters("council")
+    unit = ChoicesFilter(label="Unit", field_name="unit", choices=Unit.choices)
+    comparator_group = PublishedValuesFilter(label="Compared in", field_name="comparator_group")
+    intervention = slug_filter("Intervention", "intervention", "interventions.Intervention")
+    year_from = YearFilter(label="Year from", field_name="year", lookup_expr="gte")
+    year_to = YearFilter(label="Year to", field_name="year", lookup_expr="lte")
+
+    class Meta:
+        model = Statistic
         fields = []

@@ -285,9 +285,10 @@ def register():
         site.register_fact(kind)
     for section in SECTIONS:
         site.register_section(section)
+    site.register_count(25, "inspections", "ratings.Inspection", "ratings:inspection-list")
     site.register_count(30, "inspection judgements", "ratings.Judgement", "ratings:judgement-list")
     site.register_count(40, "spending lines", "ratings.SpendingLine", "ratings:spending-list")
-    site.register_count(60, "statistics", "ratings.Statistic", "")
+    site.register_count(60, "statistics", "ratings.Statistic", "ratings:statistic-list")
     # A spending line may name a payer or payee council the public may not see.
     visibility.HIDDEN_RELATIONS.update(
         {("ratings.spendingline", "payer_council"), ("ratings.spendingline", "payee_council")}

@@ -8,6 +8,8 @@ from .models import Inspection
 app_name = "ratings"
 
 urlpatterns = [
+    path("inspections/", views.InspectionList.as_view(), name="inspection-list"),
+    path("statistics/", views.StatisticList.as_view(), name="statistic-list"),
     path("inspections/<slug:slug>/", views.InspectionDetail.as_view(), name="inspection-detail"),
     path(
         "inspections/<slug:slug>/versions/<int:version>/",

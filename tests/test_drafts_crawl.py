@@ -17,7 +17,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from interventions.models import Council, Intervention, Source
+from interventions.models import Council, Intervention, Organisation, Source
 from ratings.models import Inspection
 
 pytestmark = pytest.mark.django_db
@@ -29,6 +29,9 @@ LISTS = [
     "interventions:source-list",
     "ratings:judgement-list",
     "ratings:spending-list",
+    "ratings:inspection-list",
+    "ratings:statistic-list",
+    "interventions:organisation-list",
 ]
 DETAIL_FORMATS = ("", "?format=json", "?format=bibtex", "?format=ris")
 
@@ -82,7 +85,7 @@ def public_addresses() -> list[str]:
     urls = ["/", "/sitemap.xml", "/data/", "/data/casebook-data.zip"]
     for name in LISTS:
         urls += [reverse(name), f"{reverse(name)}?format=csv", f"{reverse(name)}?format=json"]
-    for model in (Intervention, Council, Source, Inspection):
+    for model in (Intervention, Council, Source, Inspection, Organisation):
         for record in model.objects.published().order_by("pk"):
             page = record.get_absolute_url()
             urls += [page + suffix for suffix in DETAIL_FORMATS]

@@ -371,3 +371,33 @@ def test_the_data_set_blanks_every_reference_to_a_draft(draft_council, tmp_path)
     assert rows[("interventions.council", council.slug)]["source"] is None
     for table in tables.values():
         assert_unnamed(table, SECRET_SLUG, "secret-review")
+
+
+# Organisations (issue 14: their list and page) ------------------------------------------
+
+
+def test_an_organisation_names_no_draft_council_source_or_case_study(client, draft_council):
+    """An organisation has no draft state, but its council, its source and the case studies
+    and inspections it took part in may be drafts: its list and page name none of them."""
+    board = f.OrganisationFactory(
+        name="Open Board", kind="board", council=draft_council, source=draft_source()
+    )
+    hidden = f.InterventionFactory(title="Hidden partnership", published=False)
+    f.ParticipantFactory(intervention=hidden, council=None, organisation=board)
+    shown = f.InterventionFactory(title="Open partnership")
+    f.ParticipantFactory(intervention=shown, council=None, organisation=board)
+    f.InspectionFactory(title="Hidden inspection", inspectorate=board, published=False)
+    secrets = (SECRET_NAME, SECRET_SLUG, "The secret review", "secret-review", "Hidden")
+    for url in ("/organisations/", "/organisations/?format=csv", "/organisations/?format=json"):
+        text = get(client, url)
+        assert "Open Board" in text
+        assert_unnamed(text, *secrets)
+    for suffix in ("", "?format=json", "?format=bibtex", "?format=ris", "?format=csl-json"):
+        text = get(client, board.get_absolute_url() + suffix)
+        assert_unnamed(text, *secrets)
+    page = get(client, board.get_absolute_url())
+    assert "Open partnership" in page
+    assert visibility.NOT_PUBLISHED in page
+    listed = client.get("/organisations/?format=json").json()["results"]
+    assert [row["participations"] for row in listed if row["name"] == "Open Board"] == [1]
+    assert [row["inspections"] for row in listed if row["name"] == "Open Board"] == [0]

@@ -10,8 +10,14 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from interventions.listing import ListPage
-from interventions.views import CouncilList, InterventionList, SourceList, WorkstreamList
-from ratings.views import JudgementList, SpendingList
+from interventions.views import (
+    CouncilList,
+    InterventionList,
+    OrganisationList,
+    SourceList,
+    WorkstreamList,
+)
+from ratings.views import InspectionList, JudgementList, SpendingList, StatisticList
 
 from . import factories as f
 
@@ -24,6 +30,9 @@ LISTS = {
     "interventions:source-list": SourceList,
     "ratings:judgement-list": JudgementList,
     "ratings:spending-list": SpendingList,
+    "ratings:inspection-list": InspectionList,
+    "ratings:statistic-list": StatisticList,
+    "interventions:organisation-list": OrganisationList,
 }
 
 
@@ -293,6 +302,9 @@ def test_list_page_subclasses_are_all_routed():
             WorkstreamList,
             JudgementList,
             SpendingList,
+            InspectionList,
+            StatisticList,
+            OrganisationList,
         )
         if issubclass(cls, ListPage)
     }

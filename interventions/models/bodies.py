@@ -171,6 +171,9 @@ class Organisation(Cited):
     def __str__(self):
         return f"{self.name} ({self.abbreviation})" if self.abbreviation else self.name
 
+    def get_absolute_url(self):
+        return slug_url("interventions:organisation-detail", self.slug)
+
     def natural_key(self):
         return (self.slug,)
 

@@ -1,5 +1,5 @@
-from .details import CouncilDetail, InterventionDetail, SourceDetail
-from .lists import CouncilList, InterventionList, SourceList, WorkstreamList
+from .details import CouncilDetail, InterventionDetail, OrganisationDetail, SourceDetail
+from .lists import CouncilList, InterventionList, OrganisationList, SourceList, WorkstreamList
 from .site import healthz, home, search
 
 __all__ = [
@@ -7,6 +7,8 @@ __all__ = [
     "CouncilList",
     "InterventionDetail",
     "InterventionList",
+    "OrganisationDetail",
+    "OrganisationList",
     "SourceDetail",
     "SourceList",
     "WorkstreamList",

@@ -4,13 +4,21 @@ from django.apps import apps
 from django.db.models import Count, OuterRef, Prefetch, Subquery, Value
 from django.db.models.functions import Coalesce
 
-from ..filters import CouncilFilter, InterventionFilter, SourceFilter, WorkstreamFilter
+from ..filters import (
+    CouncilFilter,
+    InterventionFilter,
+    OrganisationFilter,
+    SourceFilter,
+    WorkstreamFilter,
+)
 from ..listing import CITATION_COLUMNS, Column, Facet, ListPage
 from ..models import (
     Council,
     CouncilType,
     Intervention,
     InterventionKind,
+    Organisation,
+    OrganisationKind,
     Region,
     ServiceArea,
     Source,
@@ -19,6 +27,7 @@ from ..models import (
     Workstream,
     format_partial_date,
 )
+from ..visibility import may_name, name_or_placeholder
 
 
 def related_label(model, relation: str) -> str:
@@ -28,7 +37,11 @@ def related_label(model, relation: str) -> str:
 
 def count_of(model_label: str, field: str):
     """Count related rows in a subquery, so several counts never multiply each other."""
-    model = apps.get_model(model_label)
+    return count_rows(apps.get_model(model_label), field)
+
+
+def count_rows(model, field: str):
+    """count_of() for a model reached through a relation rather than by its label."""
     rows = (
         model.objects.published()
         .filter(**{field: OuterRef("pk")})
@@ -239,3 +252,66 @@ class SourceList(ListPage):
             if issubclass(model, Cited) and not model._meta.proxy:
                 total = total + count_of(model._meta.label, "source")
         return Source.objects.published().annotate(n_facts=total)
+
+
+def related_rows(model, name: str):
+    """The model at the end of a reverse relation (ratings' models are never named here)."""
+    return model._meta.get_field(name).related_model
+
+
+class OrganisationList(ListPage):
+    title = "Organisations"
+    intro = (
+        "Every body the reports name that is not a council: government departments, "
+        "inspectorates, providers, consultancies, charities, trusts and boards, with what each "
+        "took part in."
+    )
+    template_name = "interventions/organisation_list.html"
+    filterset_class = OrganisationFilter
+    default_sort = "name"
+    facets = [Facet("kind", "Kind", "kind", choices=OrganisationKind.choices)]
+    columns = [
+        Column(
+            "name", "Organisation", lambda o: o.name, "name", link=lambda o: o.get_absolute_url()
+        ),
+        Column("abbreviation", "Abbreviation", lambda o: o.abbreviation, "abbreviation"),
+        Column("kind", "Kind", lambda o: o.get_kind_display(), "kind"),
+        Column(
+            "council",
+            "Part of",
+            lambda o: name_or_placeholder(o.council),
+            link=lambda o: o.council.get_absolute_url() if may_name(o.council) else "",
+        ),
+        Column(
+            "participations",
+            "Took part in",
+            lambda o: o.n_participations,
+            "n_participations",
+            numeric=True,
+        ),
+        Column(
+            "inspections", "Inspections", lambda o: o.n_inspections, "n_inspections", numeric=True
+        ),
+        Column("payments", "Money lines", lambda o: o.n_payments, "n_payments", numeric=True),
+        # Where the reports first name it: a draft source is "Not yet published", no place.
+        Column("source", "Source", lambda o: name_or_placeholder(o.source)),
+        Column(
+            "locator",
+            "Where in the source",
+            lambda o: o.locator if may_name(o.source) else "",
+            in_html=False,
+        ),
+    ]
+
+    def get_queryset(self):
+        spending = related_rows(Organisation, "payments_received")
+        return (
+            Organisation.objects.all()
+            .select_related("council", "source")
+            .annotate(
+                n_participations=count_of("interventions.Participant", "organisation"),
+                n_inspections=count_rows(related_rows(Organisation, "inspections"), "inspectorate"),
+                n_payments=count_rows(spending, "payee_organisation")
+                + count_rows(spending, "payer_organisation"),
+            )
+        )

@@ -5,8 +5,17 @@ from interventions.models import CouncilType, Region
 from interventions.models.common import slug_url
 from interventions.visibility import NOT_PUBLISHED, name_or_placeholder
 
-from ..filters import JudgementFilter, SpendingFilter
-from ..models import Framework, Judgement, SpendingKind, SpendingLine
+from ..filters import InspectionFilter, JudgementFilter, SpendingFilter, StatisticFilter
+from ..models import (
+    Framework,
+    Inspection,
+    Judgement,
+    ServiceScope,
+    SpendingKind,
+    SpendingLine,
+    Statistic,
+    Unit,
+)
 
 
 def council_column(path):
@@ -32,6 +41,10 @@ def money(line) -> str:
 
 
 KIND_LABELS = dict(SpendingKind.choices)
+
+# Only inspectorates that inspected something in the rows are counted, so the facet never
+# offers a department or a provider (issue 14: the filter offered all 35 organisations).
+INSPECTORATE_FACET = "Inspectorate"
 
 
 def party(
@@ -68,6 +81,12 @@ class JudgementList(ListPage):
             "Council type",
             "inspection__council__council_type",
             choices=CouncilType.choices,
+        ),
+        Facet(
+            "inspectorate",
+            INSPECTORATE_FACET,
+            "inspection__inspectorate__slug",
+            "inspection__inspectorate__name",
         ),
     ]
     columns = [
@@ -187,3 +206,145 @@ class SpendingList(ListPage):
             "payee_organisation",
             "source",
         )
+
+
+# Some inspections print a grade per section and none overall (their page lists them).
+NO_OVERALL = "No single grade"
+
+
+class InspectionList(ListPage):
+    title = "Inspections"
+    intro = (
+        "Every inspection and assessment of a council's services in Casebook, with its "
+        "framework, the inspectorate that made it and its overall result as published."
+    )
+    template_name = "ratings/inspection_list.html"
+    filterset_class = InspectionFilter
+    default_sort = "council"
+    facets = [
+        Facet("framework", "Framework", "framework", choices=Framework.choices),
+        Facet("inspectorate", INSPECTORATE_FACET, "inspectorate__slug", "inspectorate__name"),
+        Facet("service_scope", "Service rated", "service_scope", choices=ServiceScope.choices),
+        Facet("overall_grade", "Overall result", "overall_grade"),
+        Facet("council", "Council", "council__slug", "council__name"),
+        Facet("region", "Region", "council__region", choices=Region.choices),
+    ]
+    columns = [
+        council_column("council"),
+        Column(
+            "inspection",
+            "Inspection",
+            lambda o: o.title,
+            "title",
+            link=lambda o: o.get_absolute_url(),
+        ),
+        Column(
+            "inspectorate",
+            "Inspectorate",
+            lambda o: str(o.inspectorate) if o.inspectorate else "",
+            "inspectorate__name",
+        ),
+        Column("framework", "Framework", lambda o: o.get_framework_display(), "framework"),
+        Column(
+            "service_rated",
+            "Service rated",
+            lambda o: o.get_service_scope_display(),
+            "service_scope",
+        ),
+        Column("service", "Service as printed", lambda o: o.service, in_html=False),
+        Column("year", "Year", lambda o: o.year, "year", numeric=True),
+        Column("period", "Period", lambda o: o.period, in_html=False),
+        Column(
+            "published",
+            "Published",
+            lambda o: o.published_date,
+            "published_date",
+            display=lambda o: o.published_display,
+        ),
+        Column(
+            "published_precision",
+            "Published precision",
+            lambda o: o.published_date_precision,
+            in_html=False,
+        ),
+        Column(
+            "overall",
+            "Overall result",
+            lambda o: o.overall_grade,
+            "overall_score",
+            display=lambda o: o.overall_grade or NO_OVERALL,
+        ),
+        Column(
+            "overall_as_printed",
+            "Overall result as printed",
+            lambda o: o.overall_as_printed,
+            in_html=False,
+        ),
+        *CITATION_COLUMNS,
+    ]
+
+    def get_queryset(self):
+        return Inspection.objects.published().select_related("council", "inspectorate", "source")
+
+
+def figure(statistic) -> str:
+    """The figure as printed, with the report's qualifier ("about 38,900")."""
+    text = statistic.as_printed
+    if statistic.qualifier:
+        return f"{statistic.get_qualifier_display().lower()} {text}"
+    return text
+
+
+class StatisticList(ListPage):
+    title = "Statistics"
+    intro = (
+        "Every key figure the reports give about a council: population, deprivation, caseloads, "
+        "staffing, with the figure exactly as printed and what the report compares it with."
+    )
+    template_name = "ratings/statistic_list.html"
+    filterset_class = StatisticFilter
+    default_sort = "council"
+    facets = [
+        Facet("unit", "Unit", "unit", choices=Unit.choices),
+        Facet("council", "Council", "council__slug", "council__name"),
+        Facet("region", "Region", "council__region", choices=Region.choices),
+        Facet("comparator_group", "Compared in", "comparator_group"),
+        Facet("intervention", "Intervention", "intervention__slug", "intervention__title"),
+    ]
+    columns = [
+        council_column("council"),
+        Column(
+            "measure",
+            "Measure",
+            lambda o: o.measure,
+            "measure",
+            link=lambda o: o.get_absolute_url(),
+        ),
+        Column("period", "Period", lambda o: o.period, "year"),
+        Column("year", "Year", lambda o: o.year, in_html=False),
+        Column(
+            "value", "Value", lambda o: o.value, "value", numeric=True, display=lambda o: figure(o)
+        ),
+        Column("unit", "Unit", lambda o: o.get_unit_display(), "unit"),
+        Column("qualifier", "Qualifier", lambda o: o.qualifier, in_html=False),
+        Column("as_printed", "As printed", lambda o: o.as_printed, in_html=False),
+        Column("comparator_group", "Compared in", lambda o: o.comparator_group, "comparator_group"),
+        Column("comparator_label", "Compared with", lambda o: o.comparator_label),
+        Column(
+            "comparator_as_printed",
+            "Comparator figure",
+            lambda o: o.comparator_as_printed,
+        ),
+        Column("comparator_value", "Comparator value", lambda o: o.comparator_value, in_html=False),
+        Column(
+            "intervention",
+            "Intervention",
+            lambda o: o.intervention.title if o.intervention else "",
+            "intervention__title",
+            link=lambda o: o.intervention.get_absolute_url() if o.intervention else "",
+        ),
+        *CITATION_COLUMNS,
+    ]
+
+    def get_queryset(self):
+        return Statistic.objects.published().select_related("council", "intervention", "source")

@@ -9,6 +9,7 @@ through reverse relations and the model registry, never by importing `ratings`.
 
 from .council import CouncilDetail
 from .intervention import InterventionDetail
+from .organisation import OrganisationDetail
 from .source import SourceDetail
 
-__all__ = ["CouncilDetail", "InterventionDetail", "SourceDetail"]
+__all__ = ["CouncilDetail", "InterventionDetail", "OrganisationDetail", "SourceDetail"]
