@@ -77,7 +77,10 @@ class ComparePage(TemplateView):
             problems.append("Compare councils or interventions, not both at once.")
         elif mode == "council" and council_slugs:
             records, problems = choose(
-                council_slugs, shown(Council.objects.all(), self.public), "council", COUNCILS_MAX
+                council_slugs,
+                shown(Council.objects.select_related("source"), self.public),
+                "council",
+                COUNCILS_MAX,
             )
         elif mode == "intervention":
             queryset = outcome_queryset(shown(Intervention.objects.all(), self.public), self.public)
