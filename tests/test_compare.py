@@ -4,8 +4,8 @@ import csv
 import io
 import json
 import re
-from html import unescape
 from decimal import Decimal
+from html import unescape
 
 import pytest
 
@@ -41,12 +41,15 @@ def test_slough_beside_swindon_shows_both_councils_key_facts(client, seeded):
     response = client.get(SLOUGH_SWINDON)
     assert response.status_code == 200
     facts = section(response, "facts-heading")
-    assert "Slough Borough Council" in facts and "Swindon Borough Council" in facts
-    assert "South East" in facts and "South West" in facts
+    assert "Slough Borough Council" in facts
+    assert "Swindon Borough Council" in facts
+    assert "South East" in facts
+    assert "South West" in facts
     # Slough's total population as printed, footnoted; Swindon's is not in the reports.
     assert re.search(r"140,205<sup class=\"fn\">", facts)
     assert "Not given" in facts
-    assert '<th scope="col">' in facts and "<caption>" in facts
+    assert '<th scope="col">' in facts
+    assert "<caption>" in facts
 
 
 @pytest.mark.django_db
@@ -57,7 +60,8 @@ def test_grades_per_service_on_one_axis_with_a_framework_warning(client, seeded)
     assert re.search(
         r"Adults' services</th>\s*<th scope=\"row\">Swindon", grades.replace("&#x27;", "'")
     )
-    assert ">2 stars</a>" in grades and ">Inadequate</a>" in grades
+    assert ">2 stars</a>" in grades
+    assert ">Inadequate</a>" in grades
     # Each grade is footnoted to its report.
     assert grades.count('<sup class="fn">') >= 8
     # The warning names the frameworks on both sides.
@@ -70,7 +74,8 @@ def test_grades_per_service_on_one_axis_with_a_framework_warning(client, seeded)
     assert len(charts) == 2
     ticks = [re.findall(r'text-anchor="middle">(\d{4})</text>', chart) for chart in charts]
     assert ticks[0] == ticks[1]
-    assert ticks[0][0] == "2003" and ticks[0][-1] == "2013"
+    assert ticks[0][0] == "2003"
+    assert ticks[0][-1] == "2013"
 
 
 @pytest.mark.django_db
@@ -112,7 +117,8 @@ def test_csv_and_json_match_the_page(client, seeded):
     assert len(spending) == sum(1 for r in rows if r["Section"] == "Spending")
     for line in spending:
         assert line["as_printed"] in page
-        assert line["source"]["title"] and line["locator"]
+        assert line["source"]["title"]
+        assert line["locator"]
     grades = [i for g in data["grades"] for i in g["inspections"]]
     assert len(grades) == sum(1 for r in rows if r["Section"] == "Inspection grades")
     assert data["frameworks_warning"].startswith("This comparison crosses inspection frameworks")
@@ -192,7 +198,8 @@ def test_council_page_offers_compare_with_and_its_statistical_neighbours(client,
     page = client.get("/councils/slough/").content.decode()
     box = page[page.index('id="compare-with-heading"') :]
     box = box[: box.index("</section>")]
-    assert 'action="/compare/"' in box and 'name="council" value="slough"' in box
+    assert 'action="/compare/"' in box
+    assert 'name="council" value="slough"' in box
     assert '<option value="swindon">Swindon Borough Council</option>' in box
     assert "Compare with its statistical neighbours" in box
     links = re.findall(r'<a href="([^"]+)">([^<]+)</a>', box)
@@ -206,7 +213,8 @@ def test_council_page_offers_compare_with_and_its_statistical_neighbours(client,
     assert 2 <= len(data["councils"]) <= 6
     # Swindon's report prints no comparator group: no neighbours link is offered.
     swindon = client.get("/councils/swindon/").content.decode()
-    assert "Compare with…" in swindon and "statistical neighbours" not in swindon
+    assert "Compare with…" in swindon
+    assert "statistical neighbours" not in swindon
 
 
 # Interventions side by side and the outcomes table -----------------------------------------
@@ -221,7 +229,8 @@ def test_outcomes_has_one_row_per_published_intervention(client, seeded):
     kent = next(r for r in data["results"] if "kent-swindon-partnership" in r["url"])
     assert kent["council"] == "Swindon Borough Council"
     assert kent["kind"] == "Council-to-council partnership"
-    assert kent["start"] == "2004-10-01" and kent["end"] == "2007-11-01"
+    assert kent["start"] == "2004-10-01"
+    assert kent["end"] == "2007-11-01"
     assert kent["duration"] == "3 years 1 month"
     # The reports differ on the cost: up to £3.6 million in one, £3.66 million in another.
     assert Decimal(kent["cost_low_gbp"]) == Decimal("3600000")
@@ -250,7 +259,8 @@ def test_outcomes_sort_and_filter(client, seeded):
     met = json.loads(client.get("/outcomes/?format=json&target_met=partly").content)
     assert [r["title"] for r in met["results"]] == ["Kent–Swindon improvement partnership"]
     kinds = json.loads(client.get("/outcomes/?format=json&kind=outsourcing").content)["results"]
-    assert kinds and {r["kind"] for r in kinds} == {"Outsourcing to a provider"}
+    assert kinds
+    assert {r["kind"] for r in kinds} == {"Outsourcing to a provider"}
     page = client.get("/outcomes/?target_met=partly")
     assert page.status_code == 200
     assert "Kent–Swindon improvement partnership" in page.content.decode()
@@ -274,9 +284,12 @@ def test_compare_interventions_side_by_side(client, seeded):
     response = client.get(url)
     assert response.status_code == 200
     table = section(response, "outcomes-heading")
-    assert "Kent–Swindon improvement partnership" in table and "Serco-led partnership" in table
-    assert "Council-to-council partnership" in table and "Outsourcing to a provider" in table
-    assert "October 2004" in table and "March 2007" in table
+    assert "Kent–Swindon improvement partnership" in table
+    assert "Serco-led partnership" in table
+    assert "Council-to-council partnership" in table
+    assert "Outsourcing to a provider" in table
+    assert "October 2004" in table
+    assert "March 2007" in table
     assert "Partly met" in table
     assert "The sources differ." in table
     data = json.loads(client.get(url + "&format=json").content)
