@@ -334,3 +334,17 @@ def test_a_draft_intervention_is_neither_compared_nor_listed(client, seeded):
     assert "Serco-led partnership" not in body
     data = json.loads(client.get("/outcomes/?format=json").content)
     assert "Serco-led partnership" not in json.dumps(data, ensure_ascii=False)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", [SLOUGH_SWINDON, "/outcomes/"])
+@pytest.mark.parametrize("method", ["post", "delete"])
+def test_compare_and_outcomes_are_read_only(client, url, method):
+    assert getattr(client, method)(url).status_code in (403, 405)
+
+
+@pytest.mark.django_db
+def test_an_unknown_format_is_a_clear_400(client, seeded):
+    response = client.get(SLOUGH_SWINDON + "&format=xls")
+    assert response.status_code == 400
+    assert "Unknown format" in response.content.decode()
