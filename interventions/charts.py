@@ -279,6 +279,7 @@ def inspection_chart(
     subject: str,
     period=None,
     triggers=frozenset(),
+    axis_years=(),
 ):
     """Grades by year: one band (series) per framework and service, never two services joined.
 
@@ -288,7 +289,8 @@ def inspection_chart(
     `scale_levels()` gives its framework's whole scale. `period`: (label, start, end) of an
     intervention, as `placement.Known` dates (end None when not stated), shaded.
     `triggers`: ids of the inspections that led to it, ringed. Returns None when nothing can be
-    placed (no grade with a year).
+    placed (no grade with a year). `axis_years`: years the axis must also span, so that
+    several charts (one per council, on the comparison page) share one time axis.
     """
     rows = drawable(inspections)
     if not rows:
@@ -299,7 +301,7 @@ def inspection_chart(
         if row.band not in bands:
             bands.append(row.band)
             names[row.band] = band_name(row.inspection, row.band[2])
-    years = [r.year for r in rows]
+    years = [r.year for r in rows] + list(axis_years)
     if period is not None:
         years += [known.parts[0] for known in period[1:] if known is not None]
     positions, x_ticks = year_axis(years, LEFT, WIDTH - RIGHT)

@@ -18,6 +18,8 @@ urlpatterns = [
     ),
     path("judgements/", views.JudgementList.as_view(), name="judgement-list"),
     path("spending/", views.SpendingList.as_view(), name="spending-list"),
+    path("compare/", views.ComparePage.as_view(), name="compare"),
+    path("outcomes/", views.OutcomeList.as_view(), name="outcome-list"),
     path("data/", views.data_page, name="data"),
     path("data/casebook-data.zip", views.data_download, name="data-download"),
 ]
