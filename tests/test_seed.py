@@ -18,7 +18,9 @@ CONTENT_MODELS = [
     m
     for app in ("interventions", "ratings")
     for m in apps.get_app_config(app).get_models()
-    if not m._meta.model_name.startswith("historical") and m._meta.model_name != "dataversion"
+    if not m._meta.model_name.startswith("historical")
+    # Not content: the data version, and the search index rebuilt from the content.
+    and m._meta.model_name not in {"dataversion", "searchdocument"}
 ]
 HISTORY_MODELS = [m.history.model for m in CONTENT_MODELS]
 CITED_MODELS = [m for m in CONTENT_MODELS if issubclass(m, Cited)]
