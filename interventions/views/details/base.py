@@ -12,7 +12,7 @@ from django.views.generic import DetailView
 
 from ...addresses import absolute, site_root
 from ...citations import CITATION_FORMATS, Citation, uk_date
-from ...footnotes import Footnotes
+from ...footnotes import Footnotes, disagreements
 from ...models import (
     Source,
 )
@@ -170,6 +170,14 @@ class DetailPage(DetailView):
 
     def facts(self, parts):
         return [self.object]
+
+    def disagreements(self, parts) -> list:
+        """The disagreements any fact on the page belongs to, as the page shows them."""
+        facts = self.facts(parts)
+        return disagreements(
+            (fact.discrepancy for fact in facts if hasattr(fact, "discrepancy")),
+            public=self.public,
+        )
 
     # JSON helpers --------------------------------------------------------------------
 

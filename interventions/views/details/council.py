@@ -7,7 +7,6 @@ from itertools import chain, groupby
 from django.db.models import Count, Max, Min
 
 from ...charts import inspection_chart, spending_chart
-from ...footnotes import disagreements
 from ...models import (
     Council,
 )
@@ -180,10 +179,7 @@ class CouncilDetail(DetailPage):
             spending_list_url=self.list_url("ratings:spending-list", council=slug),
             table_limit=base.TABLE_LIMIT,
         )
-        parts["disagreements"] = disagreements(
-            (fact.discrepancy for fact in self.facts(parts) if hasattr(fact, "discrepancy")),
-            public=self.public,
-        )
+        parts["disagreements"] = self.disagreements(parts)
         return parts
 
     def facts(self, parts):

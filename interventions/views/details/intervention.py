@@ -6,7 +6,6 @@ from itertools import chain
 
 from django.db.models import Exists, OuterRef, Prefetch, Q
 
-from ...footnotes import disagreements
 from ...models import (
     Intervention,
     InterventionLink,
@@ -122,10 +121,7 @@ class InterventionDetail(DetailPage):
             (LINK_INVERSE.get(link.kind, link.get_kind_display()), link.from_intervention, link)
             for link in intervention.links_to.all()
         ]
-        parts["disagreements"] = disagreements(
-            (fact.discrepancy for fact in self.facts(parts) if hasattr(fact, "discrepancy")),
-            public=self.public,
-        )
+        parts["disagreements"] = self.disagreements(parts)
         return parts
 
     def facts(self, parts):

@@ -11,7 +11,6 @@ from itertools import chain, groupby
 
 from django.urls import reverse
 
-from ...footnotes import disagreements
 from ...models import Organisation
 from ...visibility import may_name, named
 from . import base
@@ -96,10 +95,7 @@ class OrganisationDetail(DetailPage):
             ),
             organisation_list_url=self.absolute(reverse("interventions:organisation-list")),
         )
-        parts["disagreements"] = disagreements(
-            (fact.discrepancy for fact in self.facts(parts) if hasattr(fact, "discrepancy")),
-            public=self.public,
-        )
+        parts["disagreements"] = self.disagreements(parts)
         return parts
 
     def facts(self, parts):
