@@ -274,7 +274,7 @@ def test_outcomes_queries(client, seeded, django_assert_num_queries):
     # The data version, the count, the page's ids and its rows, their service areas, cost
     # lines, the councils' inspections and their headline judgements, and one count per
     # facet (7). On PostgreSQL each facet count runs under its time limit
-    # (interventions.listing.time_limit): a savepoint and its release, and reading, setting
+    # (interventions.facets.time_limit): a savepoint and its release, and reading, setting
     # and restoring statement_timeout, five statements more per facet.
     facets = 7
     extra = 5 * facets if connection.vendor == "postgresql" else 0

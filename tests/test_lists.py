@@ -325,14 +325,14 @@ def test_source_list_counts_every_fact_citing_it_once(client):
 def test_a_facet_too_slow_to_count_is_shown_without_counts(client, monkeypatch):
     from contextlib import contextmanager
 
-    from interventions import listing
+    from interventions import facets
 
     @contextmanager
     def always_too_slow(milliseconds):
-        raise listing.QueryTooSlow
+        raise facets.QueryTooSlow
         yield
 
-    monkeypatch.setattr(listing, "time_limit", always_too_slow)
+    monkeypatch.setattr(facets, "time_limit", always_too_slow)
     f.InterventionFactory(kind="partnership")
     response = client.get(reverse("interventions:intervention-list"), {"kind": "partnership"})
     assert response.status_code == 200

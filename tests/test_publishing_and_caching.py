@@ -245,9 +245,9 @@ def test_a_parameter_no_filter_reads_does_not_count_again(client):
 
 
 def test_a_ticked_value_beyond_the_commonest_is_still_listed_to_untick(client, monkeypatch):
-    from interventions import listing
+    from interventions import facets
 
-    monkeypatch.setattr(listing, "FACET_VALUES_MAX", 2)
+    monkeypatch.setattr(facets, "FACET_VALUES_MAX", 2)
     rare = f.CouncilFactory(name="Rare Borough Council")
     line_for(rare)
     for _ in range(3):
@@ -271,14 +271,14 @@ def too_slow(monkeypatch):
     """Every facet gives up counting, as on a busy server with a million rows."""
     from contextlib import contextmanager
 
-    from interventions import listing
+    from interventions import facets
 
     @contextmanager
     def always_too_slow(milliseconds):
-        raise listing.QueryTooSlow
+        raise facets.QueryTooSlow
         yield
 
-    monkeypatch.setattr(listing, "time_limit", always_too_slow)
+    monkeypatch.setattr(facets, "time_limit", always_too_slow)
     return monkeypatch
 
 
