@@ -5,6 +5,25 @@ from django.core.management.color import no_style
 from django.db import connection, transaction
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """Tests that commit (transactional ones, live servers) run last, as Django orders them.
+
+    pytest-django sorts them so, but pytest then regroups tests by Playwright's session-wide
+    browser parameter, which put browser tests (whose teardown empties every table, rows made by
+    migrations such as the Curator group included) before ordinary ones that need those rows.
+    """
+
+    def commits(item) -> bool:
+        marker = item.get_closest_marker("django_db")
+        if marker and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences")):
+            return True
+        fixtures = getattr(item, "fixturenames", ())
+        return "transactional_db" in fixtures or "live_server" in fixtures
+
+    items.sort(key=commits)
+
+
 def content_models():
     """Every content table, in an order where references come first, plus m2m tables."""
     from ratings.dataset import MODELS
