@@ -59,3 +59,31 @@ def test_detail_pages_answer(client):
 
 def test_unknown_slug_is_a_404(client):
     assert client.get("/interventions/no-such-thing/").status_code == 404
+
+
+def test_robots_txt_keeps_crawlers_out_of_the_admin_and_names_the_sitemap(client, settings):
+    settings.CASEBOOK_SITE_URL = "https://casebook.example.org"
+    response = client.get("/robots.txt", HTTP_HOST="localhost")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/plain")
+    lines = response.content.decode().splitlines()
+    assert "Disallow: /admin/" in lines
+    # From the configured address, whatever Host the request carried.
+    assert "Sitemap: https://casebook.example.org/sitemap.xml" in lines
+
+
+def test_favicon_is_served_where_browsers_look_and_linked_from_every_page(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/svg+xml"
+    assert response.content.startswith(b"<svg")
+    assert "max-age=86400" in response["Cache-Control"]
+    page = client.get(reverse("home")).content.decode()
+    assert '<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">' in page
+    assert client.post("/favicon.ico").status_code == 405
+
+
+def test_the_admin_is_branded_for_curation(admin_client):
+    page = admin_client.get(reverse("admin:index")).content.decode()
+    assert "<title>Curate Casebook&#x27;s records | Casebook curation</title>" in page
+    assert "Casebook curation" in page
