@@ -32,6 +32,7 @@ from django.views.generic import TemplateView
 
 from . import datacache
 from .addresses import absolute, site_root
+from .listchrome import list_context
 
 FORMATS = ("html", "csv", "json")
 # A facet lists at most this many values, the commonest first, plus any that are ticked:
@@ -648,4 +649,5 @@ class ListPage(TemplateView):
             has_filters=bool(self.filter_data()),
             facet_params={facet.param for facet in self.facets},
         )
+        context.update(list_context(self, context))  # chips, export links, breadcrumbs
         return context
