@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from decimal import Decimal
+
+from .templatetags.detail_tags import gbp  # £3,600,000: exact, as on the rest of the page
 
 
 @dataclass(frozen=True)
@@ -19,15 +20,6 @@ class GlanceItem:
     value: str
     note: str = ""  # a qualifier shown in lighter type: "as printed", a year, a framework
     url: str = ""  # where on the page (or elsewhere) the fact is set out in full
-
-
-def gbp(amount) -> str:
-    if amount is None:
-        return ""
-    amount = Decimal(amount)
-    if amount == amount.to_integral_value():
-        return f"£{amount:,.0f}"
-    return f"£{amount:,.2f}"
 
 
 def span(start: str, end: str) -> str:
