@@ -107,6 +107,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "interventions.addresses.site_url",
+                "config.context_processors.site_footer",
             ],
         },
     },
@@ -236,6 +237,9 @@ CASEBOOK_SITE_URL = os.environ.get(
     "CASEBOOK_SITE_URL",
     f"https://{ALLOWED_HOSTS[0].lstrip('.*')}" if PRODUCTION else "http://127.0.0.1:8000",
 ).rstrip("/")
+# Where readers write to with corrections and questions (the footer's contact line). The
+# default is a placeholder: set CASEBOOK_CONTACT_EMAIL to a real address before going live.
+CASEBOOK_CONTACT_EMAIL = os.environ.get("CASEBOOK_CONTACT_EMAIL", "casebook@example.org")
 # Who a citation of a Casebook page names as its (institutional) author and publisher.
 CASEBOOK_CITATION_AUTHOR = os.environ.get("CASEBOOK_CITATION_AUTHOR", SITE_NAME)
 CASEBOOK_CITATION_PUBLISHER = os.environ.get("CASEBOOK_CITATION_PUBLISHER", SITE_NAME)

@@ -16,6 +16,8 @@ urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
     path("sitemap.xml", require_safe(sitemap), {"sitemaps": sitemaps()}, name="sitemap"),
+    path("about/", site_views.about, name="about"),
+    path("accessibility/", site_views.accessibility, name="accessibility"),
     path("robots.txt", site_views.robots_txt, name="robots-txt"),
     path("favicon.ico", site_views.favicon, name="favicon"),
     path("admin/", admin.site.urls),

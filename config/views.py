@@ -1,17 +1,34 @@
-"""The site's own small answers: robots.txt and the favicon."""
+"""The site's own small pages: about, accessibility, robots.txt and the favicon."""
 
 from django.conf import settings
 from django.http import HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
 FAVICON = settings.BASE_DIR / "static" / "favicon.svg"
 
 
+def crumbs(title: str) -> list[tuple[str, str]]:
+    return [("Home", reverse("home")), (title, "")]
+
+
+@require_safe
+def about(request):
+    return render(request, "pages/about.html", {"breadcrumbs": crumbs("About")})
+
+
+@require_safe
+def accessibility(request):
+    return render(
+        request, "pages/accessibility.html", {"breadcrumbs": crumbs("Accessibility statement")}
+    )
+
+
 @require_safe
 def robots_txt(request):
-    """Crawl everything public, not the curators' admin; the sitemap's address is absolute and
-    comes from CASEBOOK_SITE_URL, never from the request's Host."""
+    """Crawl everything public; not the curators' admin. The sitemap's address is absolute."""
     lines = [
         "User-agent: *",
         "Allow: /",
@@ -25,5 +42,5 @@ def robots_txt(request):
 @require_safe
 @cache_control(max_age=86400, public=True)
 def favicon(request):
-    """Browsers ask for /favicon.ico whatever the page links: answer with the SVG icon."""
+    """Browsers ask for /favicon.ico whatever the page says: answer with the SVG icon."""
     return HttpResponse(FAVICON.read_bytes(), content_type="image/svg+xml")

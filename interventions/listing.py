@@ -21,6 +21,7 @@ from django.views.generic import TemplateView
 from .addresses import absolute
 from .csvexport import CsvExportMixin, csv_restore, csv_safe
 from .facets import Facet, FacetsMixin, QueryTooSlow, may_be_null, time_limit
+from .listchrome import list_context
 from .paging import CachedCountPaginator
 
 __all__ = [
@@ -296,4 +297,5 @@ class ListPage(FacetsMixin, CsvExportMixin, TemplateView):
             has_filters=bool(self.filter_data()),
             facet_params={facet.param for facet in self.facets},
         )
+        context.update(list_context(self, context))  # chips, export links, breadcrumbs
         return context

@@ -5,6 +5,7 @@ from itertools import groupby
 from django.db.models import F, Prefetch
 
 from interventions.footnotes import disagreements
+from interventions.glance import GlanceItem, plural
 from interventions.views.details.base import DetailPage, capped, shown
 from interventions.views.details.serialise import inspection_json, partial_date_json
 
@@ -19,10 +20,35 @@ def inspection_for_detail(public: bool = True):
     ).prefetch_related(Prefetch("judgements", shown(judgements, public)))
 
 
+def inspection_glance(inspection, parts: dict) -> list[GlanceItem]:
+    council = inspection.council
+    items = [
+        GlanceItem("Council", council.name, url=council.get_absolute_url()),
+        GlanceItem("Framework", inspection.get_framework_display()),
+    ]
+    if inspection.inspectorate_id:
+        items.append(GlanceItem("Inspectorate", str(inspection.inspectorate)))
+    when = inspection.period or (str(inspection.year) if inspection.year else "")
+    items.append(GlanceItem("When", when or "Not stated"))
+    grade = inspection.overall_grade or inspection.overall_as_printed
+    items.append(GlanceItem("Overall grade", grade or "No overall grade"))
+    items.append(
+        GlanceItem(
+            "Judgements",
+            plural(len(parts.get("judgements", [])), "judgement"),
+            url="#judgements-heading",
+        )
+    )
+    return items
+
+
 class InspectionDetail(DetailPage):
     model = Inspection
     template_name = "ratings/inspection_detail.html"
     kind = "Inspection"
+
+    list_route = "ratings:inspection-list"
+    list_title = "Inspections"
 
     def detail_queryset(self):
         return inspection_for_detail(self.public)
@@ -42,6 +68,9 @@ class InspectionDetail(DetailPage):
         if grade:
             text += f": overall {grade}"
         return text + ". Every judgement in the order printed, each cited to its report."
+
+    def glance(self, parts):
+        return inspection_glance(self.object, parts)
 
     def parts(self):
         inspection = self.object

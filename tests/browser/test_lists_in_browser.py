@@ -52,7 +52,7 @@ def test_download_the_filtered_csv(site, page: Page):
     page.goto(f"{site}/spending/?council=slough")
     shown = int(page.locator(".results-count").inner_text().split()[0])
     with page.expect_download() as download_info:
-        page.get_by_role("link", name="CSV (spreadsheet)").click()
+        page.get_by_role("link", name=f"CSV: all {shown} rows").click()
     download = download_info.value
     assert download.suggested_filename.startswith("casebook-spending-")
     text = download.path().read_text(encoding="utf-8-sig")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.generic import DetailView
@@ -96,6 +96,11 @@ class DetailPage(DetailView):
         context["public"] = self.public  # what the related-record tags may name
         context["draft"] = not getattr(self.object, "published", True)
         context["changes"] = self.changes
+        context["glance"] = self.glance(parts)
+        context["breadcrumbs"] = self.breadcrumbs()
+        if not self.public:  # staff only: the public page (and the page cache) never has it
+            context["admin_url"] = self.admin_url()
+            context["admin_label"] = self.title()
         return self.render_to_response(context)
 
     def get_queryset(self):
@@ -117,6 +122,28 @@ class DetailPage(DetailView):
 
     def detail_queryset(self):
         raise NotImplementedError
+
+    list_route = ""  # the list this page belongs to, for the breadcrumbs
+    list_title = ""
+
+    def glance(self, parts) -> list:
+        """The "at a glance" panel's items (interventions.glance), from what parts fetched."""
+        return []
+
+    def breadcrumbs(self) -> list[tuple[str, str]]:
+        crumbs = [("Home", reverse("home"))]
+        if self.list_route:
+            crumbs.append((self.list_title, reverse(self.list_route)))
+        return [*crumbs, (self.title(), "")]
+
+    def admin_url(self) -> str:
+        meta = self.object._meta
+        try:
+            return reverse(
+                f"admin:{meta.app_label}_{meta.model_name}_change", args=[self.object.pk]
+            )
+        except NoReverseMatch:
+            return ""
 
     def parts(self) -> dict:
         """Everything the page shows besides the object, as lists already fetched."""

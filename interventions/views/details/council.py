@@ -6,6 +6,7 @@ from itertools import chain, groupby
 
 from django.db.models import Count, Max, Min
 
+from ... import glance
 from ...charts import inspection_chart, spending_chart
 from ...models import (
     Council,
@@ -141,6 +142,9 @@ class CouncilDetail(DetailPage):
     template_name = "interventions/council_detail.html"
     kind = "Council"
 
+    list_route = "interventions:council-list"
+    list_title = "Councils"
+
     def detail_queryset(self):
         return council_for_detail()
 
@@ -156,6 +160,9 @@ class CouncilDetail(DetailPage):
             f"{kind}{where}: its interventions, inspection history, spending and key figures "
             "as the reports record them."
         )
+
+    def glance(self, parts):
+        return glance.council_page(self.object, parts)
 
     def parts(self):
         council = self.object

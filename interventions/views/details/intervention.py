@@ -6,6 +6,7 @@ from itertools import chain
 
 from django.db.models import Exists, OuterRef, Prefetch, Q
 
+from ... import glance
 from ...models import (
     Intervention,
     InterventionLink,
@@ -98,6 +99,9 @@ class InterventionDetail(DetailPage):
     template_name = "interventions/intervention_detail.html"
     kind = "Case study"
 
+    list_route = "interventions:intervention-list"
+    list_title = "Interventions"
+
     def detail_queryset(self):
         return intervention_for_detail(self.public)
 
@@ -106,6 +110,9 @@ class InterventionDetail(DetailPage):
 
     def description(self):
         return self.object.summary
+
+    def glance(self, parts):
+        return glance.case_study(self.object, parts)
 
     def parts(self):
         intervention = self.object

@@ -11,6 +11,7 @@ from itertools import chain, groupby
 
 from django.urls import reverse
 
+from ... import glance
 from ...models import Organisation
 from ...visibility import may_name, named
 from . import base
@@ -63,6 +64,9 @@ class OrganisationDetail(DetailPage):
     template_name = "interventions/organisation_detail.html"
     kind = "Organisation"
 
+    list_route = "interventions:organisation-list"
+    list_title = "Organisations"
+
     def detail_queryset(self):
         return Organisation.objects.select_related(
             "council", "source", "successor"
@@ -79,6 +83,9 @@ class OrganisationDetail(DetailPage):
             f"{self.object.get_kind_display()}: the interventions it took part in, with its "
             "roles and dates, and the inspections and money the reports record for it."
         )
+
+    def glance(self, parts):
+        return glance.organisation_page(self.object, parts)
 
     def parts(self):
         organisation = self.object

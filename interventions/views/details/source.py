@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ... import glance
 from ...citations import ReportCitation
 from ...models import (
     Source,
@@ -123,6 +124,9 @@ class SourceDetail(DetailPage):
     template_name = "interventions/source_detail.html"
     kind = "Source"
 
+    list_route = "interventions:source-list"
+    list_title = "Sources"
+
     def detail_queryset(self):
         return Source.objects.all()
 
@@ -131,6 +135,9 @@ class SourceDetail(DetailPage):
 
     def description(self):
         return self.object.summary
+
+    def glance(self, parts):
+        return glance.source_page(self.object, parts)
 
     def parts(self):
         source = self.object
