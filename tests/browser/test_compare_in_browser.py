@@ -32,7 +32,9 @@ def test_a_comparison_on_a_phone_scrolls_inside_its_tables_not_the_page(site, pa
     page.goto(site + PAGES["councils compared"])
     page_width = page.evaluate("document.documentElement.scrollWidth")
     assert page_width <= width
-    # The grades table is wider than the phone: it scrolls inside its own wrapper.
+    # No column is cut off: the grades table scrolls inside its own wrapper when it is wider
+    # than the phone, as it is at 320 px (at 390 px it may fit).
     wrapper = page.locator("#grades-heading ~ .table-scroll").first
-    assert wrapper.evaluate("el => el.scrollWidth > el.clientWidth")
     assert wrapper.evaluate("el => getComputedStyle(el).overflowX") == "auto"
+    if width == 320:
+        assert wrapper.evaluate("el => el.scrollWidth > el.clientWidth")
