@@ -82,6 +82,8 @@ MIDDLEWARE = [
     # Public pages from a cache keyed by the data version; after auth, so staff bypass it.
     "config.middleware.PublicPageCacheMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Each request that writes is one change set: one numbered version per record it touched.
+    "interventions.recording.VersionsMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     # Last, as django-axes asks: it locks out repeated failed admin logins.

@@ -7,6 +7,7 @@ from django.utils.text import capfirst
 from simple_history.admin import SimpleHistoryAdmin
 
 from .concurrency import VersionedAdminMixin, VersionedInlineMixin
+from .corrections import ReasonAdminMixin
 from .models import (
     Council,
     CouncilWithoutType,
@@ -27,9 +28,10 @@ from .models import (
 CITATION_FIELDS = ("source", "locator")
 
 
-class CuratorAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
+class CuratorAdmin(ReasonAdminMixin, VersionedAdminMixin, SimpleHistoryAdmin):
     """Every content model: full history with revert; new drafts start unpublished; a save
-    never overwrites one made since the form was opened (interventions.concurrency)."""
+    never overwrites one made since the form was opened (interventions.concurrency); a
+    change to a published record says why (interventions.corrections)."""
 
     def get_changeform_initial_data(self, request):
         initial = super().get_changeform_initial_data(request)

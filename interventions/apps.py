@@ -30,9 +30,10 @@ class InterventionsConfig(AppConfig):
     def ready(self):
         from django.core import checks
 
-        from . import own_sections, publishing, searchkinds, sections
+        from . import own_sections, publishing, recording, searchkinds, sections
 
         publishing.connect()
+        recording.connect()  # each change set of a record and its parts: one version
         watch_content(self.label)
         own_sections.register()  # its sections and fact kinds; other apps add theirs
         searchkinds.register_all()  # its kinds of search document; other apps add theirs

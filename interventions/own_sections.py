@@ -20,6 +20,13 @@ PARTS = {
     "interventions.milestone": ("milestones", "Timeline"),
 }
 CITED = ("source", "discrepancy")
+# The kinds of record this app gives a page, each cited by its numbered versions.
+RECORDS = (
+    CASE_STUDY,
+    "interventions.council",
+    "interventions.organisation",
+    "interventions.source",
+)
 
 
 def load_facts(intervention, state: State) -> dict:
@@ -121,3 +128,5 @@ def register():
         )
     for section in SECTIONS:
         site.register_section(section)
+    for record in RECORDS:
+        site.register_record(record)

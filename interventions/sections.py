@@ -192,6 +192,7 @@ class Registry:
         self._sections: dict[str, Section] = {}
         self._facts: dict[str, FactKind] = {}
         self.counts: list[tuple[int, str, str, str]] = []  # (order, label, model, list URL)
+        self._records: list[str] = []
 
     # Registration -----------------------------------------------------------------------
 
@@ -211,11 +212,20 @@ class Registry:
     def unregister_fact(self, label: str) -> FactKind:
         return self._facts.pop(label.lower())
 
+    def register_record(self, label: str) -> None:
+        """A kind of record with a page of its own, cited by its numbered versions
+        (interventions.recording): its parts are the fact kinds naming it in version_parts."""
+        if label.lower() not in self._records:
+            self._records.append(label.lower())
+
     def register_count(self, order: int, label: str, model: str, list_url: str = ""):
         """A count on the home page: "<n> <label>", linked to its list."""
         self.counts.append((order, label, model, list_url))
 
     # Reading ----------------------------------------------------------------------------
+
+    def records(self) -> list[str]:
+        return list(self._records)
 
     def sections(self, page: str) -> list[Section]:
         found = [s for s in self._sections.values() if page in s.pages]

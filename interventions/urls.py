@@ -1,8 +1,8 @@
 from django.urls import path
 
-from . import views
+from . import corrections, views
 from .models import Council, Intervention, Organisation, Source
-from .versions import VersionPage
+from .versions import version_urls
 
 app_name = "interventions"
 
@@ -23,25 +23,12 @@ urlpatterns = [
     path("sources/", views.SourceList.as_view(), name="source-list"),
     path("sources/<slug:slug>/", views.SourceDetail.as_view(), name="source-detail"),
     path("search/", views.search, name="search"),
+    # Every correction to a published record, newest first, and its Atom feed.
+    path("changes/", corrections.change_list, name="change-list"),
+    path("changes/feed/", corrections.ChangesFeed(), name="change-feed"),
     # A stable address per version of a record, so a citation keeps pointing at what was read.
-    path(
-        "interventions/<slug:slug>/versions/<int:version>/",
-        VersionPage.as_view(model=Intervention, kind="Case study"),
-        name="intervention-version",
-    ),
-    path(
-        "councils/<slug:slug>/versions/<int:version>/",
-        VersionPage.as_view(model=Council, kind="Council"),
-        name="council-version",
-    ),
-    path(
-        "organisations/<slug:slug>/versions/<int:version>/",
-        VersionPage.as_view(model=Organisation, kind="Organisation"),
-        name="organisation-version",
-    ),
-    path(
-        "sources/<slug:slug>/versions/<int:version>/",
-        VersionPage.as_view(model=Source, kind="Source"),
-        name="source-version",
-    ),
+    *version_urls("interventions", Intervention, "Case study", "intervention"),
+    *version_urls("councils", Council, "Council", "council"),
+    *version_urls("organisations", Organisation, "Organisation", "organisation"),
+    *version_urls("sources", Source, "Source", "source"),
 ]

@@ -12,13 +12,14 @@ from dataclasses import dataclass
 
 from django.http import Http404, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import render
+from django.urls import path
 from django.utils import timezone
 from django.views import View
 
 from .addresses import absolute, site_root
 from .citations import CITATION_FORMATS, Citation, ReportCitation, uk_date
 from .footnotes import Footnotes
-from .models import Source
+from .models import RecordVersion, Source
 from .sections import State, page_sections, site
 from .visibility import may_name, name_or_placeholder
 
@@ -63,62 +64,48 @@ def renamed_url(model, slug: str | None, visible, public: bool = True) -> str | 
     return None
 
 
-def version_url(obj, history_id: int) -> str:
-    return f"{obj.get_absolute_url()}versions/{history_id}/"
+def version_url(obj, number: int) -> str:
+    """A version's address: its number among the record's versions (`…/versions/v2/`)."""
+    return f"{obj.get_absolute_url()}versions/v{number}/"
+
+
+def record_versions(obj):
+    return RecordVersion.objects.filter(record=obj._meta.label_lower, record_id=obj.pk)
 
 
 @dataclass
 class Change:
     number: int
-    history_id: int
     date: object
     kind: str
     fields: list[str]
     reason: str
     url: str
     current: bool
+    recorded: object = None
+
+
+def as_change(obj, version: RecordVersion, current: bool) -> Change:
+    return Change(
+        number=version.number,
+        date=timezone.localtime(version.recorded),
+        kind=version.kind,
+        fields=list(version.changed) if version.kind != "Created" else [],
+        reason=version.reason,
+        url=version_url(obj, version.number),
+        current=current,
+        recorded=version.recorded,
+    )
 
 
 def changes(obj, public: bool = True) -> list[Change]:
-    """The record's latest changes, newest first, each with what changed (one query).
-
-    For the public, only the versions it may see (`public_versions`), numbered among
-    themselves, so that a draft's history is never listed or linked."""
-    history = getattr(obj, "history", None)
-    if history is None:
+    """The record's latest versions, newest first, each with what changed and why (one
+    query). Only public versions are numbered (interventions.recording), so a draft's
+    history is never listed or linked, for the public or for staff."""
+    if getattr(obj, "pk", None) is None:
         return []
-    history = public_versions(history.all(), public)
-    total = history.count()
-    records = list(history.order_by("-history_date", "-history_id")[: CHANGES_SHOWN + 1])
-    fields = [
-        f
-        for f in type(obj)._meta.concrete_fields
-        if f.name not in HIDDEN_FIELDS and not f.primary_key
-    ]
-    result = []
-    for index, record in enumerate(records[:CHANGES_SHOWN]):
-        older = records[index + 1] if index + 1 < len(records) else None
-        if record.history_type == "~" and older is not None:
-            changed = [
-                str(f.verbose_name)
-                for f in fields
-                if getattr(record, f.attname) != getattr(older, f.attname)
-            ]
-        else:
-            changed = []
-        result.append(
-            Change(
-                number=total - index,
-                history_id=record.history_id,
-                date=timezone.localtime(record.history_date),
-                kind=KINDS.get(record.history_type, record.history_type),
-                fields=changed,
-                reason=record.history_change_reason or "",
-                url=version_url(obj, record.history_id),
-                current=index == 0,
-            )
-        )
-    return result
+    latest = list(record_versions(obj).order_by("-number")[:CHANGES_SHOWN])
+    return [as_change(obj, version, index == 0) for index, version in enumerate(latest)]
 
 
 def public_viewer(request) -> bool:
@@ -132,7 +119,7 @@ class VersionPage(View):
     model = None
     kind = ""
 
-    def get(self, request, slug: str, version: int):
+    def get(self, request, slug: str, number: int):
         fmt = (request.GET.get("format") or "html").strip().lower()
         if fmt not in VERSION_FORMATS:
             return JsonResponse(
@@ -148,31 +135,38 @@ class VersionPage(View):
             moved = renamed_url(self.model, slug, visible, public)
             if moved:
                 return HttpResponsePermanentRedirect(
-                    with_query(f"{moved}versions/{version}/", request)
+                    with_query(f"{moved}versions/v{number}/", request)
                 )
             raise Http404("No such record.")
-        versions = public_versions(obj.history.all(), public)
-        record = versions.filter(history_id=version).first()
+        versions = record_versions(obj)
+        version = versions.filter(number=number).first()
+        if version is None:
+            raise Http404("No such version of this record.")
+        newer = list(versions.filter(number__gt=number).order_by("number"))
+        is_current = not newer
+        record = (
+            obj.history.filter(history_date__lte=version.recorded)
+            .order_by("-history_date", "-history_id")
+            .first()
+        )
         if record is None:
             raise Http404("No such version of this record.")
-        history = changes(obj, public)  # newest first: its first entry is the current version
-        is_current = history[0].history_id == record.history_id
-        number = versions.filter(history_date__lte=record.history_date).count()
+        history = changes(obj, public)
         old = record.instance
         # The page as it stood: the same sections, loaders and templates as the live page; a
         # record with no sections registered (and the JSON) lists its fields and parts.
-        sections = page_sections(old, record.history_date, public) if fmt == "html" else []
+        sections = page_sections(old, version.recorded, public) if fmt == "html" else []
         fields = self.fields(old, public) if not sections else []
-        parts = self.parts(obj, record, public) if not sections else []
-        label = f"version {number} of {uk_date(timezone.localdate(record.history_date))}"
+        parts = self.parts(obj, version.recorded, public) if not sections else []
+        label = f"version {number} of {uk_date(timezone.localdate(version.recorded))}"
         citation = Citation(
             title=str(old),
             url=absolute(obj.get_absolute_url()),
             site_url=site_root() + "/",
             kind=self.kind,
             key=f"{obj._meta.model_name}-{obj.slug}-v{number}",
-            changed=timezone.localdate(record.history_date),
-            version_url=absolute(version_url(obj, version)),
+            changed=timezone.localdate(version.recorded),
+            version_url=absolute(version_url(obj, number)),
             version_label=label,
             version_number=number,
         )
@@ -184,8 +178,13 @@ class VersionPage(View):
             return JsonResponse(
                 {
                     "version": number,
-                    "recorded": record.history_date.isoformat(),
+                    "recorded": version.recorded.isoformat(),
                     "current": is_current,
+                    "reason": version.reason,
+                    "changed_since": [
+                        {"version": v.number, "changed": v.changed, "reason": v.reason}
+                        for v in newer
+                    ],
                     "url": citation.cited_url,
                     "current_url": absolute(obj.get_absolute_url()),
                     "fields": dict(fields),
@@ -208,6 +207,8 @@ class VersionPage(View):
                 "object": obj,
                 "old": old,
                 "record": record,
+                "version": version,
+                "newer": [as_change(obj, v, v is newer[-1]) for v in newer],
                 "number": number,
                 "is_current": is_current,
                 "fields": fields,
@@ -242,13 +243,13 @@ class VersionPage(View):
                 rows.append((str(field.verbose_name).capitalize(), value))
         return rows
 
-    def parts(self, obj, record, public: bool = True):
+    def parts(self, obj, moment, public: bool = True):
         """Each part as it stood, described without naming a record the reader may not see."""
         result = []
         for relation, label in site.version_parts(obj._meta.label_lower):
             part_model = obj._meta.get_field(relation).related_model
             key = obj._meta.get_field(relation).field.attname
-            state = State(moment=record.history_date, public=public)
+            state = State(moment=moment, public=public)
             items = state.instances(
                 state.shown(part_model, state.as_of(part_model))
                 .filter(**{key: obj.pk})
@@ -271,4 +272,51 @@ class VersionPage(View):
         return {"text": text, "source": item.source, "locator": item.locator}
 
 
-__all__ = ["VersionPage", "changes", "renamed_url"]
+class LegacyVersionPage(View):
+    """`…/versions/<id>/`, the address versions had before they were numbered per record
+    (the id of a row in the record's own history): answers, for ever, with a permanent
+    redirect to the numbered version that shows the record as it stood after that row."""
+
+    model = None
+
+    def get(self, request, slug: str, history_id: int):
+        public = public_viewer(request)
+        visible = self.model._default_manager.all()
+        if public:
+            visible = visible.published()
+        obj = visible.filter(slug=slug).first()
+        if obj is None:
+            moved = renamed_url(self.model, slug, visible, public)
+            if moved:
+                return HttpResponsePermanentRedirect(
+                    with_query(f"{moved}versions/{history_id}/", request)
+                )
+            raise Http404("No such record.")
+        row = public_versions(obj.history.filter(history_id=history_id), public).first()
+        version = (
+            record_versions(obj).filter(recorded__gte=row.history_date).order_by("number").first()
+            if row is not None
+            else None
+        )
+        if version is None:
+            raise Http404("No such version of this record.")
+        return HttpResponsePermanentRedirect(with_query(version_url(obj, version.number), request))
+
+
+def version_urls(prefix: str, model, kind: str, name: str) -> list:
+    """The numbered versions of a kind of record, and the addresses they had before."""
+    return [
+        path(
+            f"{prefix}/<slug:slug>/versions/v<int:number>/",
+            VersionPage.as_view(model=model, kind=kind),
+            name=f"{name}-version",
+        ),
+        path(
+            f"{prefix}/<slug:slug>/versions/<int:history_id>/",
+            LegacyVersionPage.as_view(model=model),
+            name=f"{name}-version-before-numbering",
+        ),
+    ]
+
+
+__all__ = ["LegacyVersionPage", "VersionPage", "changes", "renamed_url", "version_urls"]

@@ -285,6 +285,7 @@ def register():
         site.register_fact(kind)
     for section in SECTIONS:
         site.register_section(section)
+    site.register_record("ratings.inspection")  # cited by its numbered versions
     site.register_count(25, "inspections", "ratings.Inspection", "ratings:inspection-list")
     site.register_count(30, "inspection judgements", "ratings.Judgement", "ratings:judgement-list")
     site.register_count(40, "spending lines", "ratings.SpendingLine", "ratings:spending-list")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from interventions.versions import VersionPage
+from interventions.versions import version_urls
 
 from . import views
 from .models import Inspection
@@ -11,11 +11,7 @@ urlpatterns = [
     path("inspections/", views.InspectionList.as_view(), name="inspection-list"),
     path("statistics/", views.StatisticList.as_view(), name="statistic-list"),
     path("inspections/<slug:slug>/", views.InspectionDetail.as_view(), name="inspection-detail"),
-    path(
-        "inspections/<slug:slug>/versions/<int:version>/",
-        VersionPage.as_view(model=Inspection, kind="Inspection"),
-        name="inspection-version",
-    ),
+    *version_urls("inspections", Inspection, "Inspection", "inspection"),
     path("judgements/", views.JudgementList.as_view(), name="judgement-list"),
     path("spending/", views.SpendingList.as_view(), name="spending-list"),
     path("compare/", views.ComparePage.as_view(), name="compare"),

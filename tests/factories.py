@@ -197,3 +197,10 @@ class InterventionLinkFactory(factory.django.DjangoModelFactory):
     kind = im.LinkKind.MODEL_FOR
     source = factory.SelfAttribute("from_intervention.source")
     locator = "para 4"
+
+
+def latest_version_url(record) -> str:
+    """The address of the record's latest public version (`…/versions/vN/`)."""
+    from interventions.versions import record_versions, version_url
+
+    return version_url(record, record_versions(record).latest("number").number)

@@ -83,7 +83,7 @@ def test_each_edit_leaves_a_history_row_with_who_made_it(curator):
     url = reverse("admin:interventions_council_change", args=[council.pk])
     for name in ("Exampleshire Council", "Exampleshire Borough Council"):
         form = curator.get(url).context["adminform"].form  # each edit opens the form afresh
-        data = {**form_data(form), "name": name}
+        data = {**form_data(form), "name": name, "change_reason": "Name as printed"}
         response = curator.post(url, data)
         assert response.status_code == 302, response.context["adminform"].form.errors
     history = council.history.order_by("history_date")

@@ -15,6 +15,7 @@ from django.contrib.auth.models import User
 from django.test import override_settings
 
 from interventions import visibility
+from interventions.models import RecordVersion
 from interventions.models.common import PublishedQuerySet
 from ratings import dataset
 
@@ -254,13 +255,21 @@ def test_an_organisation_of_a_draft_council_does_not_name_it_on_its_source_page(
 # Version pages and the list of changes --------------------------------------------------
 
 
+def latest_number(record) -> int:
+    return (
+        RecordVersion.objects.filter(record_id=record.pk, record=record._meta.label_lower)
+        .latest("number")
+        .number
+    )
+
+
 def test_a_version_page_does_not_name_a_draft_related_record(client, draft_council):
     participant = f.ParticipantFactory(council=draft_council, person_name="A. Helper")
     intervention = participant.intervention
     f.PhaseFactory(intervention=intervention, name="Drafted phase", source=draft_source())
     intervention.save()
-    version = intervention.history.order_by("-history_date").first().history_id
-    url = f"{intervention.get_absolute_url()}versions/{version}/"
+    version = latest_number(intervention)
+    url = f"{intervention.get_absolute_url()}versions/v{version}/"
     page = get(client, url)
     assert "A. Helper" in page
     assert_unnamed(page, SECRET_NAME, SECRET_SLUG, "Drafted phase", "The secret review")
@@ -268,8 +277,7 @@ def test_a_version_page_does_not_name_a_draft_related_record(client, draft_counc
     council = f.CouncilFactory(
         successor=draft_council, source=draft_source(slug="other"), locator="secret para 9"
     )
-    version = council.history.get().history_id
-    page = get(client, f"{council.get_absolute_url()}versions/{version}/")
+    page = get(client, f"{council.get_absolute_url()}versions/v1/")
     assert_unnamed(page, SECRET_NAME, "The secret review", "secret para 9")
 
 
@@ -290,9 +298,9 @@ def test_the_change_list_leaves_out_versions_from_before_a_record_was_published(
         assert client.get(url).status_code == 404
     data = client.get(intervention.get_absolute_url() + "?format=json").content.decode()
     assert "Working title" not in data
-    # Staff see every version, drafts included.
+    # Drafts' versions are unnumbered for staff too (they read them in the admin's history).
     client.force_login(User.objects.create_user("curator", is_staff=True))
-    assert "Version 3</a> (current)" in get(client, intervention.get_absolute_url())
+    assert "Version 1</a> (current)" in get(client, intervention.get_absolute_url())
 
 
 def test_the_version_number_of_a_published_version_counts_only_published_versions(client):
@@ -301,7 +309,10 @@ def test_the_version_number_of_a_published_version_counts_only_published_version
     intervention.save()
     latest = intervention.history.order_by("-history_date").first().history_id
     url = f"{intervention.get_absolute_url()}versions/{latest}/?format=json"
-    assert client.get(url).json()["version"] == 1
+    response = client.get(url)  # the address it had before versions were numbered
+    assert response.status_code == 301
+    assert response["Location"].endswith("/versions/v1/?format=json")
+    assert client.get(response["Location"]).json()["version"] == 1
 
 
 # Old slugs ------------------------------------------------------------------------------
@@ -316,6 +327,7 @@ def test_a_slug_a_record_had_only_as_a_draft_does_not_redirect(client):
     assert client.get("/sources/draft-era-slug/?format=bibtex").status_code == 404
     version = source.history.order_by("-history_date").first().history_id
     assert client.get(f"/sources/draft-era-slug/versions/{version}/").status_code == 404
+    assert client.get("/sources/draft-era-slug/versions/v1/").status_code == 404
     # A slug it had while published still redirects.
     source.slug = "newer-slug"
     source.save()

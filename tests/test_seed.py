@@ -19,8 +19,9 @@ CONTENT_MODELS = [
     for app in ("interventions", "ratings")
     for m in apps.get_app_config(app).get_models()
     if not m._meta.model_name.startswith("historical")
-    # Not content: the data version, and the search index rebuilt from the content.
-    and m._meta.model_name not in {"dataversion", "searchdocument"}
+    # Not content: the data version, the search index rebuilt from the content, and the
+    # numbered versions made from the content's history.
+    and m._meta.model_name not in {"dataversion", "searchdocument", "recordversion"}
 ]
 HISTORY_MODELS = [m.history.model for m in CONTENT_MODELS]
 CITED_MODELS = [m for m in CONTENT_MODELS if issubclass(m, Cited)]

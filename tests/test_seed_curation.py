@@ -86,7 +86,8 @@ def test_a_curators_admin_edit_survives_a_reseed_and_is_reported(seeded_small, c
     council = Council.objects.get(slug="stoke-on-trent")
     url = reverse("admin:interventions_council_change", args=[council.pk])
     form = client.get(url).context["adminform"].form
-    response = client.post(url, {**form_data(form), "also_known_as": "The Potteries; SOTCC"})
+    data = {**form_data(form), "also_known_as": "The Potteries; SOTCC"}
+    response = client.post(url, {**data, "change_reason": "Both names are in the report"})
     assert response.status_code == 302
     history = history_rows()
 

@@ -21,6 +21,7 @@ from .quality import CouncilWithoutType, InterventionWithoutDates
 from .search import SearchDocument
 from .site import DataVersion
 from .sources import Source, SourceKind
+from .versions import RecordVersion
 
 __all__ = [
     "Council",
@@ -43,6 +44,7 @@ __all__ = [
     "ParticipantRole",
     "Phase",
     "Qualifier",
+    "RecordVersion",
     "Region",
     "SearchDocument",
     "ServiceArea",

@@ -35,7 +35,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.core.serializers.base import DeserializationError
 from django.db import DatabaseError, transaction
 
-from interventions import publishing
+from interventions import publishing, recording
 
 DEFAULT_DIR = Path(settings.BASE_DIR) / "fixtures"
 SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available: much faster
@@ -152,7 +152,8 @@ class Command(BaseCommand):
         self.deleted = defaultdict(set)  # model → natural keys of rows a curator deleted
         self.has_history = {}
         loaded = [(path, self.read(path)) for path in files]
-        with transaction.atomic(), remembered_natural_keys() as self.remembered:
+        # One change set: each record it imports or updates gets one version, parts and all.
+        with recording.batch(), transaction.atomic(), remembered_natural_keys() as self.remembered:
             if options.get("if_empty") and self.holds_records(loaded):
                 if verbosity >= 1:
                     self.stdout.write(

@@ -12,6 +12,7 @@ from django.views.generic import DetailView
 
 from ...addresses import absolute, site_root
 from ...citations import CITATION_FORMATS, Citation, uk_date
+from ...corrections import latest_correction
 from ...footnotes import Footnotes, disagreements
 from ...models import (
     Source,
@@ -96,6 +97,11 @@ class DetailPage(DetailView):
         context["public"] = self.public  # what the related-record tags may name
         context["draft"] = not getattr(self.object, "published", True)
         context["changes"] = self.changes
+        context["correction"] = latest_correction(self.changes)
+        context["changes_url"] = (
+            f"{reverse('interventions:change-list')}?kind={self.object._meta.model_name}"
+            f"&record={self.object.slug}"
+        )
         context["glance"] = self.glance(parts)
         context["breadcrumbs"] = self.breadcrumbs()
         if not self.public:  # staff only: the public page (and the page cache) never has it
