@@ -6,7 +6,7 @@ page by its path and the parameters its view knows only, sorted, and hands the v
 same normalised query: the view cannot see an unknown parameter, so the page it renders,
 its links and its canonical address included, is the one cached for every variant.
 
-A view's parameters: a list page's filters (its FilterSet) with sort, page and format; a
+A view's parameters: a list page's filters (its FilterSet) with sort, page, format and size; a
 detail or version page's format; the search's words, kind, page and format; the home page
 none. A list page that reads another parameter names it in `extra_query_params`. A route
 not listed here (the sitemap, the data download) is keyed by its whole query string as it
@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from django.http import QueryDict
 
-LIST_PARAMS = ("sort", "page", "format")
+LIST_PARAMS = ("sort", "page", "format", "size")
 NAMED_ROUTES = {
     "home": (),
     "interventions:search": ("q", "kind", "page", "format"),

@@ -2,14 +2,16 @@
 
 Read from the list's state once it is known (ListPage.get_context_data): the filters as the
 reader gave them, the ones the list could not use (`problems`), the sort in force and the
-count. Nothing here queries the database: labels come from the form's choices and from the
-facets already counted.
+count. Labels come from the form's choices and from the facets already counted; only a filter
+the list could not use is checked again, value by value, to say which value was at fault.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django import forms
+from django.core.exceptions import ValidationError
 from django.http import QueryDict
 from django.urls import reverse
 
@@ -22,6 +24,12 @@ class Chip:
     value: str
     remove_url: str
     bad: bool = False
+    note: str = ""  # why a value the reader gave is not used, e.g. "not a known value, ignored"
+
+    @property
+    def text(self) -> str:
+        text = f"{self.label}: {self.value}"
+        return f"{text} \N{EM DASH} {self.note}" if self.note else text
 
 
 def _url(path: str, query: QueryDict) -> str:
@@ -43,8 +51,29 @@ def value_labels(filterset, facets, names) -> dict[str, dict[str, str]]:
     return labels
 
 
+def value_is_valid(field, value: str) -> bool:
+    """Whether the form would take this one value on its own."""
+    multiple = isinstance(field, forms.MultipleChoiceField | forms.ModelMultipleChoiceField)
+    try:
+        field.clean([value] if multiple else value)
+    except ValidationError:
+        return False
+    return True
+
+
+def ignored_note(field, value: str, label: str) -> str:
+    """What a chip of a filter the list could not use says about its value."""
+    if field is None or not value_is_valid(field, value):
+        if isinstance(field, forms.ChoiceField | forms.ModelChoiceField):
+            return "not a known value, ignored"
+        return "not a valid value, ignored"
+    # A good value beside a bad one: the form refuses the filter as a whole.
+    return f"ignored, because another {label} value is not known"
+
+
 def filter_chips(page, filterset, facets) -> list[Chip]:
-    """A chip per filter value given, each linking to the list without that one value."""
+    """A chip per filter value given, each linking to the list without that one value; a
+    value the list could not use is marked so, and can be removed like any other."""
     request = page.request
     data = page.filter_data()
     labels = value_labels(filterset, facets, list(data))
@@ -61,12 +90,16 @@ def filter_chips(page, filterset, facets) -> list[Chip]:
             rest = request.GET.copy()
             rest.setlist(name, [v for v in rest.getlist(name) if v != value])
             rest.pop("page", None)
+            bad = name in errors
             chips.append(
                 Chip(
                     label=str(label),
                     value=labels.get(name, {}).get(value, value),
                     remove_url=_url(request.path, rest),
-                    bad=name in errors,
+                    bad=bad,
+                    note=ignored_note(filterset.form.fields.get(name), value, str(label))
+                    if bad
+                    else "",
                 )
             )
     return chips
@@ -82,6 +115,7 @@ def export_query(page, filterset, sort: str) -> QueryDict:
     for name in filterset.errors:
         query.pop(name, None)
     query.pop("page", None)
+    query.pop("size", None)
     if "sort" in query:
         if sort and sort != page.default_sort:
             query["sort"] = sort
@@ -91,11 +125,14 @@ def export_query(page, filterset, sort: str) -> QueryDict:
 
 
 def export_links(page, filterset, sort: str, count: int) -> list[dict]:
+    """CSV (every row, streamed) and JSON (pages with a `next` link; every row at once with
+    ?size=all up to the list's limit), each link saying what it returns."""
     query = export_query(page, filterset, sort)
     csv_query, json_query = query.copy(), query.copy()
     csv_query["format"], json_query["format"] = "csv", "json"
     rows = "row" if count == 1 else "rows"
-    return [
+    size, limit = page.paginate_by, page.json_all_max
+    links = [
         {
             "url": f"?{csv_query.urlencode()}",
             "label": f"CSV: all {count:,} {rows}",
@@ -103,10 +140,23 @@ def export_links(page, filterset, sort: str, count: int) -> list[dict]:
         },
         {
             "url": f"?{json_query.urlencode()}",
-            "label": f"JSON: pages of {page.paginate_by}",
+            "label": f"JSON: pages of {size}, each linking to the next",
             "download": False,
         },
     ]
+    if count <= limit:
+        all_query = json_query.copy()
+        all_query["size"] = "all"
+        links.append(
+            {
+                "url": f"?{all_query.urlencode()}",
+                "label": f"JSON: all {count:,} {rows} at once",
+                "download": False,
+            }
+        )
+    else:
+        links[1]["label"] += f" (all at once only up to {limit:,} rows: for more, the CSV)"
+    return links
 
 
 def list_context(page, context: dict) -> dict:

@@ -38,6 +38,8 @@ __all__ = [
 ]
 
 FORMATS = ("html", "csv", "json")
+# ?format=json&size=all answers every row on one page up to this many; beyond, the CSV.
+JSON_ALL_MAX = 10_000
 
 
 @dataclass(frozen=True)
@@ -102,6 +104,7 @@ class ListPage(FacetsMixin, CsvExportMixin, TemplateView):
     facets: list[Facet] = []
     default_sort = ""
     paginate_by = 50
+    json_all_max = JSON_ALL_MAX
     title = ""
     intro = ""
     export_name = ""
@@ -117,7 +120,7 @@ class ListPage(FacetsMixin, CsvExportMixin, TemplateView):
 
     def filter_data(self) -> QueryDict:
         data = self.request.GET.copy()
-        for param in ("sort", "page", "format"):
+        for param in ("sort", "page", "format", "size"):
             data.pop(param, None)
         return data
 
@@ -172,6 +175,8 @@ class ListPage(FacetsMixin, CsvExportMixin, TemplateView):
         paginator = CachedCountPaginator(
             queryset, self.paginate_by, request=request, key=self.cache_key("count")
         )
+        if fmt == "json" and "size" in request.GET:
+            return self.json_all_response(queryset, paginator)
         page_param = request.GET.get("page", "1")
         page = paginator.get_page(page_param)
         if str(page.number) != page_param and "page" in request.GET:
@@ -283,6 +288,52 @@ class ListPage(FacetsMixin, CsvExportMixin, TemplateView):
                     page.previous_page_number() if page.has_previous() else None
                 ),
                 "results": [self.record(obj) for obj in page.object_list],
+            },
+            json_dumps_params={"ensure_ascii": False},
+        )
+
+    def csv_url(self) -> str:
+        params = self.request.GET.copy()
+        for param in ("format", "size", "page"):
+            params.pop(param, None)
+        params["format"] = "csv"
+        return absolute(f"{self.request.path}?{params.urlencode()}")
+
+    def json_all_response(self, queryset, paginator) -> JsonResponse:
+        """?size=all: every row in one answer, up to json_all_max rows; more is a 400 that
+        points to the CSV, which streams any number."""
+        size = self.request.GET["size"]
+        limit = self.json_all_max
+        if size != "all":
+            return self.bad_request(
+                "json",
+                [
+                    f'Unknown size "{size}". Leave size out for pages of {self.paginate_by} '
+                    f"with a link to the next, or ask for size=all (up to {limit:,} rows)."
+                ],
+            )
+        if self.request.GET.get("page", "1") != "1":
+            return self.bad_request("json", ["size=all answers every row at once: leave page out."])
+        count = paginator.count
+        if count > limit:
+            return JsonResponse(
+                {
+                    "errors": [
+                        f"This list has {count:,} rows, more than the {limit:,} that size=all "
+                        f"answers. Download the CSV for every row (csv), or leave size out "
+                        f"for pages of {self.paginate_by} with a link to the next."
+                    ],
+                    "csv": self.csv_url(),
+                },
+                status=400,
+                json_dumps_params={"ensure_ascii": False},
+            )
+        return JsonResponse(
+            {
+                "count": count,
+                "next": None,
+                "previous": None,
+                "results": [self.record(obj) for obj in queryset[:limit]],
             },
             json_dumps_params={"ensure_ascii": False},
         )
