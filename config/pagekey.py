@@ -7,7 +7,8 @@ same normalised query: the view cannot see an unknown parameter, so the page it 
 its links and its canonical address included, is the one cached for every variant.
 
 A view's parameters: a list page's filters (its FilterSet) with sort, page, format and size; a
-detail or version page's format; the search's words, kind, page and format; the home page
+detail or version page's format (and any it names in `extra_query_params`, as the source
+page's `facts` and `page`); the search's words, kind, page and format; the home page
 none. A list page that reads another parameter names it in `extra_query_params`. A route
 not listed here (the sitemap, the data download) is keyed by its whole query string as it
 came, and its view sees the query unchanged.
@@ -40,7 +41,7 @@ def known_params(match) -> frozenset[str] | None:
         filters = view.filterset_class.base_filters
         return frozenset((*filters, *LIST_PARAMS, *getattr(view, "extra_query_params", ())))
     if issubclass(view, DetailPage | VersionPage):
-        return frozenset(("format",))
+        return frozenset(("format", *getattr(view, "extra_query_params", ())))
     return None
 
 

@@ -256,6 +256,7 @@ class PartAdmin(CuratorAdmin):
 @admin.register(Participant)
 class ParticipantAdmin(PartAdmin):
     list_display = ("__str__", "intervention", "role", "person_name", "post")
+    list_select_related = (*PartAdmin.list_select_related, "council", "organisation")
     list_filter = ("role", "source", VagueLocatorFilter)
     search_fields = ("person_name", "post", "council__name", "organisation__name")
     autocomplete_fields = ("council", "organisation", *PartAdmin.autocomplete_fields)

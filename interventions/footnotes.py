@@ -40,6 +40,10 @@ class Note:
     source: Source | None
     locator: str
     uses: int = 0
+    # A later note to a report an earlier note cited in full: authors, year and title only
+    # (the short form of a repeated citation; the full one is in the note before it and in
+    # the page's list of sources).
+    short: bool = False
 
     @property
     def anchor(self) -> str:
@@ -52,7 +56,17 @@ class Note:
     @property
     def citation(self) -> str:
         """The report and the place in it, as one citation to copy (Harvard style)."""
-        return footnote_citation(self.source, self.locator)
+        full = footnote_citation(self.source, self.locator)
+        if not self.short:
+            return full
+        title = clean(self.source.title)
+        end = full.find(title)
+        if end < 0:
+            return full
+        text = full[: end + len(title)].rstrip(".")
+        locator = clean(self.locator)
+        text = f"{text}, {locator}" if locator else text
+        return text if text.endswith((".", "?", "!")) else f"{text}."
 
     @property
     def citation_html(self) -> SafeString:
@@ -77,6 +91,7 @@ class Footnotes:
         self.public = public
         self._by_key: dict[tuple[int | None, str], Note] = {}
         self.notes: list[Note] = []
+        self._cited: set[int] = set()
 
     def cite(self, fact) -> tuple[Note, str]:
         """The note for a fact (anything with .source and .locator) and an id for this use."""
@@ -87,9 +102,12 @@ class Footnotes:
         key = (source.pk if source else None, locator)
         note = self._by_key.get(key)
         if note is None:
-            note = Note(number=len(self.notes) + 1, source=source, locator=locator)
+            short = source is not None and source.pk in self._cited
+            note = Note(number=len(self.notes) + 1, source=source, locator=locator, short=short)
             self._by_key[key] = note
             self.notes.append(note)
+            if source is not None:
+                self._cited.add(source.pk)
         note.uses += 1
         return note, f"fnref-{note.number}-{note.uses}"
 

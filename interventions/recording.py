@@ -41,6 +41,9 @@ class Pending:
     changed: list[str] = field(default_factory=list)
     reasons: list[str] = field(default_factory=list)
     user_id: int | None = None
+    # False when a row had no earlier history to compare with: what changed is not known,
+    # so the change set is a version even with nothing listed.
+    compared: bool = True
 
     def add(self, moment, words: Iterable[str], reason: str | None, user_id) -> None:
         if self.moment is None or moment > self.moment:
@@ -147,7 +150,9 @@ def describe(model, record, older, heading: str | None = None) -> list[str]:
         return [f"{heading}: added"]
     if kind == "-":
         return [f"{heading}: removed"]
-    fields = changed_fields(model, record, older) if older is not None else []
+    if older is None:
+        return [f"{heading}: changed"]  # a row with no earlier history to compare with
+    fields = changed_fields(model, record, older)
     return [f"{heading}: {', '.join(fields).lower()}"] if fields else []
 
 
@@ -172,6 +177,8 @@ def note(history_instance, model) -> None:
         pending = current.pending.setdefault((record, owner_id), Pending())
         if heading is None and history_instance.history_type != "~":
             pending.kind = KINDS[history_instance.history_type]
+        if heading is None and history_instance.history_type == "~" and older is None:
+            pending.compared = False
         pending.add(
             history_instance.history_date,
             describe(model, history_instance, older, heading),
@@ -222,7 +229,7 @@ def flush(current: Batch) -> None:
         versions = RecordVersion.objects.filter(record=label, record_id=pk)
         if kind == "Changed" and not versions.exists():
             kind = "Published"  # its first public version: a draft made public
-        if kind == "Changed" and not pending.changed:
+        if kind == "Changed" and not pending.changed and pending.compared:
             continue  # nothing a reader could see changed (a save with no change)
         reason = version_reason(pending, model._default_manager.filter(pk=pk).first)
         for _attempt in range(5):

@@ -270,6 +270,7 @@ def test_an_admin_edit_is_searchable_at_once(admin_client, client):
     form = admin_client.get(url).context["adminform"].form
     data = {k: ("" if v is None else v) for k, v in form.initial.items() if not hasattr(v, "all")}
     data["name"] = "Newtown Council"
+    data["change_reason"] = "Renamed in 2026"
     response = admin_client.post(url, {**data, "_save": "Save"})
     assert response.status_code in (200, 302)
     council.refresh_from_db()

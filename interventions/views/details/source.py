@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.core.paginator import Paginator
+
 from ... import glance
 from ...citations import ReportCitation
 from ...models import (
@@ -12,7 +14,8 @@ from ...visibility import name_or_placeholder
 from .base import TABLE_LIMIT, DetailPage
 from .serialise import partial_date_json
 
-FACTS_PER_KIND = TABLE_LIMIT
+FACTS_PER_KIND = 10  # on the overview: the first of each kind, with a link to all of them
+KIND_PAGE = TABLE_LIMIT  # a page of one kind (`?facts=participant&page=2`)
 
 # Kinds of fact a source supports, in the order the page lists them: each app registers
 # its own (interventions.sections.FactKind.source_row): the reverse relation from Source,
@@ -139,17 +142,37 @@ class SourceDetail(DetailPage):
     def glance(self, parts):
         return glance.source_page(self.object, parts)
 
+    extra_query_params = ("facts", "page")
+
     def parts(self):
+        """Each kind of fact citing the report: the first few of each, or every one of one
+        kind, a page at a time (`?facts=<kind>`), so that no page grows with the report."""
         source = self.object
-        groups = []
-        for kind in site.source_rows():
+        kinds = {kind.source_row[0].split("_")[1]: kind for kind in site.source_rows()}
+        chosen = self.request.GET.get("facts", "")
+        error = ""
+        if chosen and chosen not in kinds:
+            error = f"“{chosen}” is not a kind of fact on this page: showing every kind."
+            chosen = ""
+        groups, pager = [], None
+        for key, kind in kinds.items():
+            if chosen and key != chosen:
+                continue
             accessor, heading, related, _ = kind.source_row
-            manager = getattr(source, accessor)
-            # One query per kind; one row beyond the cap tells us there are more.
-            rows = list(self.shown(manager.select_related(*related))[: FACTS_PER_KIND + 1])
+            rows = self.shown(getattr(source, accessor).select_related(*related))
+            if chosen:
+                pager = Paginator(rows.order_by("pk"), KIND_PAGE).get_page(
+                    self.request.GET.get("page")
+                )
+                facts, more = list(pager.object_list), False
+            else:
+                # One query per kind; one row beyond the cap tells us there are more.
+                facts = list(rows[: FACTS_PER_KIND + 1])
+                more = len(facts) > FACTS_PER_KIND
+                facts = facts[:FACTS_PER_KIND]
             groups.append(
                 {
-                    "key": accessor.split("_")[1],
+                    "key": key,
                     "heading": heading,
                     "facts": [
                         {
@@ -159,14 +182,21 @@ class SourceDetail(DetailPage):
                             "url": url,
                             "differ_url": differ_url(fact, url),
                         }
-                        for fact in rows[:FACTS_PER_KIND]
+                        for fact in facts
                         for text, record in [describe_fact(fact, self.public)]
                         for url in [fact_url(fact)]
                     ],
-                    "more": len(rows) > FACTS_PER_KIND,
+                    "more": more,
                 }
             )
-        return {"fact_groups": groups, "fact_total": sum(len(g["facts"]) for g in groups)}
+        return {
+            "fact_groups": groups,
+            "fact_total": pager.paginator.count if pager else sum(len(g["facts"]) for g in groups),
+            "chosen": chosen,
+            "pager": pager,
+            "facts_per_kind": FACTS_PER_KIND,
+            "facts_error": error,
+        }
 
     def cited_sources(self, parts):
         return [self.object]
