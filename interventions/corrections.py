@@ -28,7 +28,7 @@ from django.views.decorators.http import require_safe
 from .addresses import absolute
 from .models import RecordVersion
 from .sections import site
-from .versions import version_url
+from .versions import version_showing, version_url
 
 REASON_FIELD = "change_reason"
 CORRECTION_KINDS = ("Changed",)
@@ -125,15 +125,7 @@ def revert_reason(model, object_id, history_id) -> str:
     row = concrete.history.filter(id=object_id, history_id=history_id).first()
     if row is None:
         return ""
-    version = (
-        RecordVersion.objects.filter(
-            record=concrete._meta.label_lower,
-            record_id=row.id,
-            recorded__gte=row.history_date,
-        )
-        .order_by("number")
-        .first()
-    )
+    version = version_showing(row.instance, row.history_date)
     if version is None:
         return "Reverted to a version from before the record was published"
     return f"Reverted to version {version.number}"

@@ -56,6 +56,16 @@ class Pending:
         if user_id is not None:
             self.user_id = user_id
 
+    def fields(self, kind: str, reason: str) -> dict:
+        """The version's fields, beside its record and number."""
+        return {
+            "recorded": self.moment,
+            "kind": kind,
+            "changed": self.changed,
+            "reason": reason,
+            "user_id": self.user_id,
+        }
+
 
 class Batch:
     def __init__(self):
@@ -237,14 +247,7 @@ def flush(current: Batch) -> None:
             try:
                 with transaction.atomic():
                     RecordVersion.objects.create(
-                        record=label,
-                        record_id=pk,
-                        number=number,
-                        recorded=pending.moment,
-                        kind=kind,
-                        changed=pending.changed,
-                        reason=reason,
-                        user_id=pending.user_id,
+                        record=label, record_id=pk, number=number, **pending.fields(kind, reason)
                     )
                 break
             except IntegrityError:
@@ -354,14 +357,7 @@ def number_history(label, model, pk, entries, record_version) -> int:
         reason = version_reason(pending, lambda record=own_last: record)
         number += 1
         record_version.objects.create(
-            record=label,
-            record_id=pk,
-            number=number,
-            recorded=pending.moment,
-            kind=kind,
-            changed=pending.changed,
-            reason=reason,
-            user_id=pending.user_id,
+            record=label, record_id=pk, number=number, **pending.fields(kind, reason)
         )
     return number
 

@@ -108,6 +108,26 @@ def changes(obj, public: bool = True) -> list[Change]:
     return [as_change(obj, version, index == 0) for index, version in enumerate(latest)]
 
 
+def version_showing(obj, moment):
+    """The first numbered version that shows the record as it stood after `moment`."""
+    return record_versions(obj).filter(recorded__gte=moment).order_by("number").first()
+
+
+def visible_record(model, slug: str, public: bool, request, tail: str):
+    """The record a version address names, or a permanent redirect to its address under
+    its new slug (keeping `tail` and the query); 404 when the reader may not see it."""
+    visible = model._default_manager.all()
+    if public:
+        visible = visible.published()
+    obj = visible.filter(slug=slug).first()
+    if obj is not None:
+        return obj
+    moved = renamed_url(model, slug, visible, public)
+    if moved:
+        return HttpResponsePermanentRedirect(with_query(f"{moved}{tail}", request))
+    raise Http404("No such record.")
+
+
 def public_viewer(request) -> bool:
     user = getattr(request, "user", None)
     return not (user is not None and user.is_authenticated and user.is_staff)
@@ -127,17 +147,9 @@ class VersionPage(View):
                 status=400,
             )
         public = public_viewer(request)
-        visible = self.model._default_manager.all()
-        if public:
-            visible = visible.published()
-        obj = visible.filter(slug=slug).first()
-        if obj is None:
-            moved = renamed_url(self.model, slug, visible, public)
-            if moved:
-                return HttpResponsePermanentRedirect(
-                    with_query(f"{moved}versions/v{number}/", request)
-                )
-            raise Http404("No such record.")
+        obj = visible_record(self.model, slug, public, request, f"versions/v{number}/")
+        if isinstance(obj, HttpResponsePermanentRedirect):
+            return obj
         versions = record_versions(obj)
         version = versions.filter(number=number).first()
         if version is None:
@@ -281,23 +293,11 @@ class LegacyVersionPage(View):
 
     def get(self, request, slug: str, history_id: int):
         public = public_viewer(request)
-        visible = self.model._default_manager.all()
-        if public:
-            visible = visible.published()
-        obj = visible.filter(slug=slug).first()
-        if obj is None:
-            moved = renamed_url(self.model, slug, visible, public)
-            if moved:
-                return HttpResponsePermanentRedirect(
-                    with_query(f"{moved}versions/{history_id}/", request)
-                )
-            raise Http404("No such record.")
+        obj = visible_record(self.model, slug, public, request, f"versions/{history_id}/")
+        if isinstance(obj, HttpResponsePermanentRedirect):
+            return obj
         row = public_versions(obj.history.filter(history_id=history_id), public).first()
-        version = (
-            record_versions(obj).filter(recorded__gte=row.history_date).order_by("number").first()
-            if row is not None
-            else None
-        )
+        version = version_showing(obj, row.history_date) if row is not None else None
         if version is None:
             raise Http404("No such version of this record.")
         return HttpResponsePermanentRedirect(with_query(version_url(obj, version.number), request))
