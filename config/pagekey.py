@@ -41,7 +41,9 @@ def known_params(match) -> frozenset[str] | None:
         filters = view.filterset_class.base_filters
         return frozenset((*filters, *LIST_PARAMS, *getattr(view, "extra_query_params", ())))
     if issubclass(view, DetailPage | VersionPage):
-        return frozenset(("format", *getattr(view, "extra_query_params", ())))
+        # A version page's own, as its route gave them (interventions.versions.version_urls).
+        extra = getattr(match.func, "view_initkwargs", {}).get("extra_query_params")
+        return frozenset(("format", *(extra or getattr(view, "extra_query_params", ()))))
     return None
 
 

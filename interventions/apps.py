@@ -30,11 +30,12 @@ class InterventionsConfig(AppConfig):
     def ready(self):
         from django.core import checks
 
-        from . import own_sections, publishing, recording, searchkinds, sections
+        from . import own_sections, publishing, record_sections, recording, searchkinds, sections
 
         publishing.connect()
         recording.connect()  # each change set of a record and its parts: one version
         watch_content(self.label)
         own_sections.register()  # its sections and fact kinds; other apps add theirs
+        record_sections.register()  # its sections of the council and organisation pages
         searchkinds.register_all()  # its kinds of search document; other apps add theirs
         checks.register(sections.check_fact_kinds, checks.Tags.models)

@@ -32,6 +32,8 @@ class State:
 
     moment: datetime.datetime | None = None
     public: bool = True
+    limit: int = 100  # rows a table lists at most, with a link to the full list
+    options: dict = field(default_factory=dict)  # what the reader chose (`?facts=`, `?page=`)
 
     @property
     def live(self) -> bool:
@@ -59,13 +61,35 @@ class State:
             .exclude(history_type="-")
         )
 
+    def listed(self, obj, relation: str, live, related=(), order=(), limit: int | None = None):
+        """At most `limit` rows of a reverse relation of `obj`, and whether there are more.
+
+        Live: the first rows of `live` (a queryset the page has already narrowed to what
+        the reader may see), in its order. As of a moment: the same relation's rows as they
+        stood, in `order` (which should match `live`'s), from the part's history: one query
+        either way, no count."""
+        limit = limit or self.limit
+        if self.live:
+            rows = list(live[: limit + 1])
+        else:
+            remote = obj._meta.get_field(relation)
+            model = remote.related_model
+            records = self.as_of(model).filter(**{remote.field.attname: obj.pk})
+            records = self.shown(model, records).order_by(*order)
+            rows = self.instances(records, related, limit=limit + 1)
+        return rows[:limit], len(rows) > limit
+
     @staticmethod
-    def instances(records, related=()) -> list:
+    def instances(records, related=(), limit: int | None = None) -> list:
         """Model instances from historical records, each with its related rows (fetched
-        with the records, no query per row)."""
+        with the records, no query per row); at most `limit` of them."""
         firsts = list(dict.fromkeys(path.split("__")[0] for path in related))
         result = []
-        for record in records.select_related(*related):
+        if hasattr(records, "query") and not records.query.is_sliced:
+            records = records.select_related(*related)
+        if limit is not None:
+            records = records[:limit]
+        for record in records:
             # Not simple-history's `record.instance`, which fetches each field left out of
             # the history (the derived `public` flag) from the live row: one query a row.
             model = record.instance_type
@@ -256,11 +280,17 @@ class Registry:
 site = Registry()
 
 
-def page_sections(obj, as_of: datetime.datetime | None = None, public: bool = True):
+def page_sections(
+    obj,
+    as_of: datetime.datetime | None = None,
+    public: bool = True,
+    limit: int = 100,
+    options: dict | None = None,
+):
     """Every section of `obj`'s page, in order, loaded live or as the record stood at `as_of`.
 
     The version page and the live page include the same section templates from this."""
-    state = State(moment=as_of, public=public)
+    state = State(moment=as_of, public=public, limit=limit, options=options or {})
     sections = site.sections(obj._meta.label_lower)
     return [Rendered(section, section.load(obj, state)) for section in sections]
 

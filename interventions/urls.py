@@ -30,5 +30,5 @@ urlpatterns = [
     *version_urls("interventions", Intervention, "Case study", "intervention"),
     *version_urls("councils", Council, "Council", "council"),
     *version_urls("organisations", Organisation, "Organisation", "organisation"),
-    *version_urls("sources", Source, "Source", "source"),
+    *version_urls("sources", Source, "Source", "source", views.SourceDetail.extra_query_params),
 ]

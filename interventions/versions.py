@@ -138,6 +138,7 @@ class VersionPage(View):
 
     model = None
     kind = ""
+    extra_query_params: tuple[str, ...] = ()
 
     def get(self, request, slug: str, number: int):
         fmt = (request.GET.get("format") or "html").strip().lower()
@@ -167,7 +168,10 @@ class VersionPage(View):
         old = record.instance
         # The page as it stood: the same sections, loaders and templates as the live page; a
         # record with no sections registered (and the JSON) lists its fields and parts.
-        sections = page_sections(old, version.recorded, public) if fmt == "html" else []
+        options = {key: request.GET.get(key, "") for key in self.extra_query_params}
+        sections = (
+            page_sections(old, version.recorded, public, options=options) if fmt == "html" else []
+        )
         fields = self.fields(old, public) if not sections else []
         parts = self.parts(obj, version.recorded, public) if not sections else []
         label = f"version {number} of {uk_date(timezone.localdate(version.recorded))}"
@@ -303,12 +307,15 @@ class LegacyVersionPage(View):
         return HttpResponsePermanentRedirect(with_query(version_url(obj, version.number), request))
 
 
-def version_urls(prefix: str, model, kind: str, name: str) -> list:
-    """The numbered versions of a kind of record, and the addresses they had before."""
+def version_urls(prefix: str, model, kind: str, name: str, extra_query_params=()) -> list:
+    """The numbered versions of a kind of record, and the addresses they had before.
+
+    `extra_query_params`: what else its sections read from the address, as the live page
+    (the source page's `facts` and `page`)."""
     return [
         path(
             f"{prefix}/<slug:slug>/versions/v<int:number>/",
-            VersionPage.as_view(model=model, kind=kind),
+            VersionPage.as_view(model=model, kind=kind, extra_query_params=extra_query_params),
             name=f"{name}-version",
         ),
         path(

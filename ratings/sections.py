@@ -281,9 +281,11 @@ FACT_KINDS = [
 
 
 def register():
+    from .record_sections import SECTIONS as RECORD_SECTIONS
+
     for kind in FACT_KINDS:
         site.register_fact(kind)
-    for section in SECTIONS:
+    for section in [*SECTIONS, *RECORD_SECTIONS]:
         site.register_section(section)
     site.register_record("ratings.inspection")  # cited by its numbered versions
     site.register_count(25, "inspections", "ratings.Inspection", "ratings:inspection-list")

@@ -214,22 +214,36 @@ def staff(client):
         ("source", 15, 17),
         ("inspection", 4, 6),
         ("version", 19, 21),
+        # A version of each other record: the record, its version and history, then each
+        # section's rows as they stood (one query a list; judgements for the inspections).
+        ("council version", 15, 17),
+        ("organisation version", 11, 13),
+        ("source version", 18, 20),
+        ("inspection version", 11, 13),
     ],
 )
 def test_each_detail_page_takes_a_fixed_number_of_queries(
     client, seeded, django_assert_num_queries, settings, page, public_queries, staff_queries
 ):
-    from interventions.models import Source
+    from interventions.models import Organisation, Source
 
     settings.CASEBOOK_CACHE = False
     intervention = cited_version_of_seed()
     inspection = intervention.subject_council.inspections.order_by("pk").first()
+    serco = Organisation.objects.get(slug="serco")
+    source = Source.objects.order_by("pk").first()
+    for record in (intervention.subject_council, serco, source, inspection):
+        record.save()  # a version of each, as a curator's save makes
     urls = {
         "case study": KENT_SWINDON,
         "council": intervention.subject_council.get_absolute_url(),
         "source": Source.objects.order_by("pk").first().get_absolute_url(),
         "inspection": inspection.get_absolute_url(),
         "version": f.latest_version_url(intervention),
+        "council version": f.latest_version_url(intervention.subject_council),
+        "organisation version": f.latest_version_url(serco),
+        "source version": f.latest_version_url(source),
+        "inspection version": f.latest_version_url(inspection),
     }
     url = urls[page]
     with django_assert_num_queries(public_queries):
@@ -239,3 +253,173 @@ def test_each_detail_page_takes_a_fixed_number_of_queries(
     client.get(url)
     with django_assert_num_queries(staff_queries):
         assert client.get(url).status_code == 200
+
+
+# Every record's page, and every version of it, from its apps' sections ------------------
+
+
+@pytest.mark.parametrize(
+    ("page", "registered"),
+    [
+        (
+            "interventions.council",
+            [
+                ("council-about", "interventions.record_sections"),
+                ("council-interventions", "interventions.record_sections"),
+                ("council-inspections", "ratings.record_sections"),
+                ("council-spending", "ratings.record_sections"),
+                ("council-statistics", "ratings.record_sections"),
+            ],
+        ),
+        (
+            "interventions.organisation",
+            [
+                ("organisation-about", "interventions.record_sections"),
+                ("organisation-participations", "interventions.record_sections"),
+                ("organisation-inspections", "ratings.record_sections"),
+                ("organisation-money", "ratings.record_sections"),
+            ],
+        ),
+        (
+            "interventions.source",
+            [
+                ("source-about", "interventions.record_sections"),
+                ("source-facts", "interventions.record_sections"),
+            ],
+        ),
+        (
+            "ratings.inspection",
+            [
+                ("inspection-facts", "ratings.record_sections"),
+                ("inspection-judgements", "ratings.record_sections"),
+                ("inspection-others", "ratings.record_sections"),
+            ],
+        ),
+    ],
+)
+def test_each_record_page_is_the_sections_its_apps_register(page, registered):
+    assert [(s.key, s.load.__module__) for s in site.sections(page)] == registered
+    assert page in site.records()  # and each is cited by its numbered versions
+
+
+def headings_of(text: str) -> set[str]:
+    return set(re.findall(r'<h2 id="([\w-]+)-heading"', text))
+
+
+@pytest.mark.django_db
+def test_a_council_version_shows_its_interventions_inspections_money_and_figures_as_they_stood(
+    client,
+):
+    council = f.CouncilFactory(name="Northshire County Council", slug="northshire")
+    intervention = f.InterventionFactory(subject_council=council, title="Northshire review")
+    inspection = f.InspectionFactory(council=council, title="Ofsted 2011")
+    line = f.SpendingLineFactory(council=council, line="Social care budget", as_printed="14,922")
+    figure = f.StatisticFactory(council=council, measure="Children in care", as_printed="212")
+    council.also_known_as = "Northshire"
+    council.save()  # the version a researcher cites
+    old_url = f.latest_version_url(council)
+
+    intervention.title = "Northshire improvement board"
+    intervention.save()
+    inspection.title = "Ofsted 2011 (re-graded)"
+    inspection.save()
+    line.as_printed = "15,100"
+    line.amount_gbp = Decimal("15100000")
+    line.save()
+    figure.as_printed = "230"
+    figure.save()
+
+    old = text_of(client, old_url)
+    live = text_of(client, council.get_absolute_url())
+    for then, now in [
+        ("Northshire review", "Northshire improvement board"),
+        ("Ofsted 2011<", "Ofsted 2011 (re-graded)"),
+        ("14,922", "15,100"),
+        (">212<", ">230<"),
+    ]:
+        assert then in old, then
+        assert now not in old, now
+        assert now in live, now
+        assert then not in live, then
+    # The same sections, from the same templates, footnotes and all.
+    expected = {"facts", "interventions", "inspections", "spending", "statistics", "footnotes"}
+    assert expected <= headings_of(old)
+    assert expected <= headings_of(live)
+
+
+@pytest.mark.django_db
+def test_an_organisation_version_shows_its_roles_inspections_and_money_as_they_stood(client):
+    organisation = f.OrganisationFactory(name="Northshire Trust", slug="northshire-trust")
+    participant = f.ParticipantFactory(
+        organisation=organisation, council=None, post="Chief adviser"
+    )
+    inspection = f.InspectionFactory(inspectorate=organisation, title="Review by the trust")
+    line = f.SpendingLineFactory(payee_organisation=organisation, as_printed="£820k")
+    organisation.abbreviation = "NT"
+    organisation.save()
+    old_url = f.latest_version_url(organisation)
+
+    participant.post = "Deputy adviser"
+    participant.save()
+    inspection.title = "Second review by the trust"
+    inspection.save()
+    line.as_printed = "£900k"
+    line.save()
+
+    old = text_of(client, old_url)
+    live = text_of(client, organisation.get_absolute_url())
+    for then, now in [
+        ("Chief adviser", "Deputy adviser"),
+        (">Review by the trust<", "Second review by the trust"),
+        ("£820k", "£900k"),
+    ]:
+        assert then in old, then
+        assert now not in old, now
+        assert now in live, now
+        assert then not in live, then
+    expected = {"facts", "participations", "inspections", "money", "footnotes"}
+    assert expected <= headings_of(old)
+    assert expected <= headings_of(live)
+
+
+@pytest.mark.django_db
+def test_an_inspection_version_shows_its_judgements_as_they_stood(client):
+    inspection = f.InspectionFactory(title="Ofsted safeguarding 2011", overall_grade="Good")
+    judgement = f.JudgementFactory(inspection=inspection, area="Capacity", grade="Inadequate")
+    inspection.summary = "Safeguarding and looked-after children."
+    inspection.save()
+    old_url = f.latest_version_url(inspection)
+
+    judgement.grade = "Adequate"
+    judgement.save()
+
+    old = text_of(client, old_url)
+    live = text_of(client, inspection.get_absolute_url())
+    assert "<strong>Inadequate</strong>" in old
+    assert "<strong>Adequate</strong>" not in old
+    assert "<strong>Adequate</strong>" in live
+    assert "<strong>Inadequate</strong>" not in live
+    assert {"facts", "judgements", "footnotes"} <= headings_of(old)
+
+
+@pytest.mark.django_db
+def test_a_source_version_lists_the_facts_citing_it_as_they_stood(client):
+    source = f.SourceFactory(title="Northshire review report")
+    phase = f.PhaseFactory(source=source, name="Diagnostic review")
+    source.notes = "Read in full."
+    source.save()
+    old_url = f.latest_version_url(source)
+
+    phase.name = "Recovery plan"
+    phase.save()
+
+    old = text_of(client, old_url)
+    live = text_of(client, source.get_absolute_url())
+    assert "Diagnostic review" in old
+    assert "Recovery plan" not in old
+    assert "Recovery plan" in live
+    assert "Diagnostic review" not in live
+    # One kind a page at a time, as on the live page.
+    paged = text_of(client, f"{old_url}?facts=phase")
+    assert "Diagnostic review" in paged
+    assert "Back to every kind of fact" in paged

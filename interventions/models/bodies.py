@@ -38,6 +38,15 @@ class Region(models.TextChoices):
 class CouncilQuerySet(PublishedQuerySet):
     public_flags = ("published",)
 
+    def for_detail(self):
+        """What the council page reads with the council: its report, successor, predecessors
+        and its own boards and units (the page's sections read their long lists each in one
+        capped query)."""
+        return self.select_related("source", "successor").prefetch_related(
+            "predecessors",
+            models.Prefetch("organisations", Organisation.objects.select_related("source")),
+        )
+
 
 class Council(Cited):
     """A local authority, as a time-bounded body. Comparator councils are councils too.
@@ -128,6 +137,14 @@ class OrganisationKind(models.TextChoices):
     OTHER = "other", "Other"
 
 
+class OrganisationQuerySet(PublishedQuerySet):
+    def for_detail(self):
+        """What the organisation page reads with the organisation itself."""
+        return self.select_related("council", "source", "successor").prefetch_related(
+            "predecessors"
+        )
+
+
 class Organisation(Cited):
     """Any party that is not a council: departments, inspectorates, providers, boards."""
 
@@ -153,7 +170,8 @@ class Organisation(Cited):
     )
     description = models.TextField(blank=True, default="")
 
-    objects = SlugManager()  # no draft state: published() is every organisation
+    # no draft state: published() is every organisation
+    objects = SlugManager.from_queryset(OrganisationQuerySet)()
     history = HistoricalRecords()
 
     class Meta:

@@ -88,11 +88,55 @@ class Discrepancy(models.Model):
         return (self.slug,)
 
 
+# What a linked case study is fetched with: its page names its council, and whether it may be
+# named at all is read from its council and source (interventions.visibility).
+PARENTS = ("subject_council", "source")
 INTERVENTION_PUBLIC = ("published", "subject_council__published", "source__published")
 
 
 class InterventionQuerySet(PublishedQuerySet):
     public_flags = INTERVENTION_PUBLIC
+
+    def for_detail(self, public: bool = True):
+        """The case study and all its parts: one query per kind of part, whatever their
+        number. Parts are reached by their reverse relations, so that this app names no
+        model another app owns (interventions.sections)."""
+        from ..views.details.serialise import spending_rows
+
+        cited = ("source", "discrepancy")
+        link_end = (
+            "source",
+            *(f"{end}_intervention__{parent}" for end in ("to", "from") for parent in PARENTS),
+        )
+
+        def shown(queryset):
+            return queryset.published() if public else queryset
+
+        def part(name, *related):
+            model = Intervention._meta.get_field(name).related_model
+            return models.Prefetch(name, shown(model.objects.select_related(*related, *cited)))
+
+        def rows(name):
+            return Intervention._meta.get_field(name).related_model.objects
+
+        links = InterventionLink.objects.select_related(*link_end)
+        return self.select_related("subject_council", *cited).prefetch_related(
+            "service_areas",
+            part("participants", "council", "organisation"),
+            part("phases"),
+            part("workstreams"),
+            part("lessons"),
+            part("milestones"),
+            models.Prefetch("spending_lines", shown(spending_rows(rows("spending_lines")))),
+            models.Prefetch(
+                "statistics",
+                shown(
+                    rows("statistics").select_related("council", *cited).order_by("measure", "year")
+                ),
+            ),
+            models.Prefetch("links_from", shown(links)),
+            models.Prefetch("links_to", shown(links)),
+        )
 
 
 class Intervention(Fact):

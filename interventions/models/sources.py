@@ -25,6 +25,11 @@ class SourceKind(models.TextChoices):
 class SourceQuerySet(PublishedQuerySet):
     public_flags = ("published",)
 
+    def for_detail(self):
+        """The source page reads the report alone with it; each kind of fact citing it is
+        one capped query of its section."""
+        return self.all()
+
 
 class Source(models.Model):
     """A report or article that Casebook's facts come from."""

@@ -45,6 +45,15 @@ class InspectionQuerySet(PublishedQuerySet):
     public_flags = INSPECTION_PUBLIC
     stored_flag = True
 
+    def for_detail(self, public: bool = True):
+        """The inspection, its council and every judgement, in printed order."""
+        judgements = Judgement.objects.select_related("source", "discrepancy").order_by("position")
+        if public:
+            judgements = judgements.published()
+        return self.select_related(
+            "council", "inspectorate", "source", "discrepancy"
+        ).prefetch_related(models.Prefetch("judgements", judgements))
+
 
 class Inspection(Fact):
     """An inspection or assessment of one council's service, with its overall grade."""

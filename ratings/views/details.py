@@ -1,23 +1,12 @@
 """The inspection page: one inspection with every judgement, in printed order."""
 
-from itertools import groupby
-
-from django.db.models import F, Prefetch
-
-from interventions.footnotes import disagreements
 from interventions.glance import GlanceItem, plural
-from interventions.views.details.base import DetailPage, capped, shown
+from interventions.sections import page_sections, section_facts
+from interventions.views.details import base
+from interventions.views.details.base import DetailPage
 from interventions.views.details.serialise import inspection_json, partial_date_json
 
-from ..models import Inspection, Judgement
-
-
-def inspection_for_detail(public: bool = True):
-    """The inspection, its council and every judgement, in printed order."""
-    judgements = Judgement.objects.select_related("source", "discrepancy").order_by("position")
-    return Inspection.objects.select_related(
-        "council", "inspectorate", "source", "discrepancy"
-    ).prefetch_related(Prefetch("judgements", shown(judgements, public)))
+from ..models import Inspection
 
 
 def inspection_glance(inspection, parts: dict) -> list[GlanceItem]:
@@ -51,7 +40,7 @@ class InspectionDetail(DetailPage):
     list_title = "Inspections"
 
     def detail_queryset(self):
-        return inspection_for_detail(self.public)
+        return Inspection.objects.for_detail(self.public)
 
     def citation_queryset(self):
         return Inspection.objects.select_related("council")
@@ -73,35 +62,18 @@ class InspectionDetail(DetailPage):
         return inspection_glance(self.object, parts)
 
     def parts(self):
-        inspection = self.object
-        judgements = list(inspection.judgements.all())
-        sections = [
-            {"name": name, "judgements": list(rows)}
-            for name, rows in groupby(judgements, key=lambda j: j.section)
-        ]
-        others, other_more = capped(
-            self.shown(inspection.council.inspections.exclude(pk=inspection.pk)).order_by(
-                F("year").desc(nulls_last=True), "slug"
-            )
-        )
-        parts = {
-            "judgements": judgements,
-            "sections": sections,
-            "other_inspections": others,
-            "other_more": other_more,
-            "judgement_list_url": self.list_url(
-                "ratings:judgement-list", council=inspection.council.slug
-            ),
-        }
-        parts["disagreements"] = disagreements(
-            [inspection.discrepancy, *(j.discrepancy for j in judgements)], public=self.public
-        )
+        # Its sections (key facts, judgements, other inspections), all this app's.
+        sections = page_sections(self.object, public=self.public, limit=base.TABLE_LIMIT)
+        parts = {"sections": sections}
+        for section in sections:
+            parts.update(section.context)
+        parts["disagreements"] = self.disagreements(parts)
         return parts
 
     def facts(self, parts):
         return [
             self.object,
-            *parts["judgements"],
+            *section_facts(parts["sections"]),
             *(v for d in parts.get("disagreements", []) for v in d.versions),
         ]
 

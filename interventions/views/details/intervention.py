@@ -9,9 +9,9 @@ from django.db.models import Exists, OuterRef, Prefetch, Q
 from ... import glance
 from ...models import (
     Intervention,
-    InterventionLink,
 )
 from ...sections import page_sections, section_facts
+from . import base
 from .base import INSPECTION_WINDOW, DetailPage, capped, related_model, shown
 from .serialise import (
     LINK_INVERSE,
@@ -20,51 +20,8 @@ from .serialise import (
     money,
     partial_date_json,
     spending_json,
-    spending_rows,
     statistic_json,
 )
-
-# What a linked case study is fetched with: its page names its council, and whether it may be
-# named at all is read from its council and source (interventions.visibility).
-PARENTS = ("subject_council", "source")
-
-
-def intervention_for_detail(public: bool = True):
-    """The case study and all its parts: one query per kind of part, whatever their number."""
-    cited = ("source", "discrepancy")
-    link_end = (
-        "source",
-        *(f"{end}_intervention__{parent}" for end in ("to", "from") for parent in PARENTS),
-    )
-
-    def part(name, *related):
-        model = related_model(Intervention, name)
-        return Prefetch(name, shown(model.objects.select_related(*related, *cited), public))
-
-    links = InterventionLink.objects.select_related(*link_end)
-    return Intervention.objects.select_related("subject_council", *cited).prefetch_related(
-        "service_areas",
-        part("participants", "council", "organisation"),
-        part("phases"),
-        part("workstreams"),
-        part("lessons"),
-        part("milestones"),
-        Prefetch(
-            "spending_lines",
-            shown(spending_rows(related_model(Intervention, "spending_lines").objects), public),
-        ),
-        Prefetch(
-            "statistics",
-            shown(
-                related_model(Intervention, "statistics")
-                .objects.select_related("council", *cited)
-                .order_by("measure", "year"),
-                public,
-            ),
-        ),
-        Prefetch("links_from", shown(links, public)),
-        Prefetch("links_to", shown(links, public)),
-    )
 
 
 def inspections_around(intervention: Intervention, public: bool):
@@ -103,7 +60,7 @@ class InterventionDetail(DetailPage):
     list_title = "Interventions"
 
     def detail_queryset(self):
-        return intervention_for_detail(self.public)
+        return Intervention.objects.for_detail(self.public)
 
     def title(self):
         return self.object.title
@@ -116,8 +73,8 @@ class InterventionDetail(DetailPage):
 
     def parts(self):
         intervention = self.object
-        # Each app's sections, live, from what intervention_for_detail() fetched.
-        sections = page_sections(intervention, as_of=None, public=self.public)
+        # Each app's sections, live, from what Intervention.objects.for_detail() fetched.
+        sections = page_sections(intervention, public=self.public, limit=base.TABLE_LIMIT)
         parts = {"sections": sections}
         for section in sections:
             parts.update(section.context)

@@ -7,56 +7,18 @@ reverse relations, never by importing `ratings`.
 
 from __future__ import annotations
 
-from itertools import chain, groupby
-
-from django.urls import reverse
+from itertools import chain
 
 from ... import glance
 from ...models import Organisation
-from ...visibility import may_name, named
+from ...sections import page_sections, section_facts
 from . import base
-from .base import DetailPage, capped, shown
+from .base import DetailPage
 from .serialise import (
     inspection_json,
-    inspection_rows,
     partial_date_json,
     spending_json,
-    spending_rows,
 )
-
-
-def organisation_lists(organisation: Organisation, public: bool) -> dict:
-    """Each list on the page: one query each, at most TABLE_LIMIT rows."""
-    participations, participation_more = capped(
-        shown(
-            organisation.participations.select_related(
-                "intervention__subject_council", "intervention__source", "source", "discrepancy"
-            ),
-            public,
-        ).order_by("intervention__start_date", "intervention__title", "intervention_id", "position")
-    )
-    inspections, inspection_more = capped(
-        shown(inspection_rows(organisation.inspections.all()), public).select_related("council")
-    )
-    received, received_more = capped(
-        shown(spending_rows(organisation.payments_received.all()), public)
-    )
-    paid, paid_more = capped(shown(spending_rows(organisation.payments_made.all()), public))
-    return {
-        "participations": participations,
-        "participation_more": participation_more,
-        "participation_groups": [
-            (roles[0].intervention, roles)
-            for _, group in groupby(participations, key=lambda p: p.intervention_id)
-            for roles in [list(group)]
-        ],
-        "inspections": inspections,
-        "inspection_more": inspection_more,
-        "payments_received": received,
-        "received_more": received_more,
-        "payments_made": paid,
-        "paid_more": paid_more,
-    }
 
 
 class OrganisationDetail(DetailPage):
@@ -68,9 +30,7 @@ class OrganisationDetail(DetailPage):
     list_title = "Organisations"
 
     def detail_queryset(self):
-        return Organisation.objects.select_related(
-            "council", "source", "successor"
-        ).prefetch_related("predecessors")
+        return Organisation.objects.for_detail()
 
     def citation_queryset(self):
         return Organisation.objects.all()
@@ -88,30 +48,19 @@ class OrganisationDetail(DetailPage):
         return glance.organisation_page(self.object, parts)
 
     def parts(self):
-        organisation = self.object
-        parts = organisation_lists(organisation, self.public)
-        parts.update(
-            council=named(organisation.council, self.public),
-            council_withheld=organisation.council_id is not None
-            and not may_name(organisation.council, self.public),
-            successor=organisation.successor,
-            predecessors=list(organisation.predecessors.all()),
-            table_limit=base.TABLE_LIMIT,
-            inspection_list_url=self.list_url(
-                "ratings:inspection-list", inspectorate=organisation.slug
-            ),
-            organisation_list_url=self.absolute(reverse("interventions:organisation-list")),
-        )
+        # Each app's sections, live: interventions' own (about, roles in interventions) and
+        # those ratings registers (inspections carried out, money).
+        sections = page_sections(self.object, public=self.public, limit=base.TABLE_LIMIT)
+        parts = {"sections": sections, "table_limit": base.TABLE_LIMIT}
+        for section in sections:
+            parts.update(section.context)
         parts["disagreements"] = self.disagreements(parts)
         return parts
 
     def facts(self, parts):
         return chain(
             [self.object],
-            parts["participations"],
-            parts["inspections"],
-            parts["payments_received"],
-            parts["payments_made"],
+            section_facts(parts["sections"]),
             (v for d in parts.get("disagreements", []) for v in d.versions),
         )
 

@@ -48,20 +48,24 @@ def headline_judgements(inspection_model, public: bool):
     )
 
 
+# What a money figure is shown with: its council and parties, and the case study's council
+# and source too (whether it may be named is read from them).
+SPENDING_RELATED = (
+    "source",
+    "discrepancy",
+    "council",
+    "intervention__subject_council",
+    "intervention__source",
+    "payer_council",
+    "payer_organisation",
+    "payee_council",
+    "payee_organisation",
+)
+
+
 def spending_rows(lines):
     """Money figures by year (undated last), then in the order they were recorded."""
-    return lines.order_by(F("year").asc(nulls_last=True), "pk").select_related(
-        "source",
-        "discrepancy",
-        "council",
-        # The case study's council and source too: whether it may be named is read from them.
-        "intervention__subject_council",
-        "intervention__source",
-        "payer_council",
-        "payer_organisation",
-        "payee_council",
-        "payee_organisation",
-    )
+    return lines.order_by(F("year").asc(nulls_last=True), "pk").select_related(*SPENDING_RELATED)
 
 
 def inspection_json(view, inspection, **extra) -> dict:

@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-from django.core.paginator import Paginator
-
 from ... import glance
 from ...citations import ReportCitation
 from ...models import (
     Source,
 )
-from ...sections import site
+from ...record_sections import FACTS_PER_KIND
+from ...sections import page_sections, site
 from ...visibility import name_or_placeholder
 from .base import TABLE_LIMIT, DetailPage
 from .serialise import partial_date_json
 
-FACTS_PER_KIND = 10  # on the overview: the first of each kind, with a link to all of them
 KIND_PAGE = TABLE_LIMIT  # a page of one kind (`?facts=participant&page=2`)
 
 # Kinds of fact a source supports, in the order the page lists them: each app registers
@@ -131,7 +129,7 @@ class SourceDetail(DetailPage):
     list_title = "Sources"
 
     def detail_queryset(self):
-        return Source.objects.all()
+        return Source.objects.for_detail()
 
     def title(self):
         return self.object.title
@@ -145,58 +143,14 @@ class SourceDetail(DetailPage):
     extra_query_params = ("facts", "page")
 
     def parts(self):
-        """Each kind of fact citing the report: the first few of each, or every one of one
-        kind, a page at a time (`?facts=<kind>`), so that no page grows with the report."""
-        source = self.object
-        kinds = {kind.source_row[0].split("_")[1]: kind for kind in site.source_rows()}
-        chosen = self.request.GET.get("facts", "")
-        error = ""
-        if chosen and chosen not in kinds:
-            error = f"“{chosen}” is not a kind of fact on this page: showing every kind."
-            chosen = ""
-        groups, pager = [], None
-        for key, kind in kinds.items():
-            if chosen and key != chosen:
-                continue
-            accessor, heading, related, _ = kind.source_row
-            rows = self.shown(getattr(source, accessor).select_related(*related))
-            if chosen:
-                pager = Paginator(rows.order_by("pk"), KIND_PAGE).get_page(
-                    self.request.GET.get("page")
-                )
-                facts, more = list(pager.object_list), False
-            else:
-                # One query per kind; one row beyond the cap tells us there are more.
-                facts = list(rows[: FACTS_PER_KIND + 1])
-                more = len(facts) > FACTS_PER_KIND
-                facts = facts[:FACTS_PER_KIND]
-            groups.append(
-                {
-                    "key": key,
-                    "heading": heading,
-                    "facts": [
-                        {
-                            "fact": fact,
-                            "text": text,
-                            "record": record,
-                            "url": url,
-                            "differ_url": differ_url(fact, url),
-                        }
-                        for fact in facts
-                        for text, record in [describe_fact(fact, self.public)]
-                        for url in [fact_url(fact)]
-                    ],
-                    "more": more,
-                }
-            )
-        return {
-            "fact_groups": groups,
-            "fact_total": pager.paginator.count if pager else sum(len(g["facts"]) for g in groups),
-            "chosen": chosen,
-            "pager": pager,
-            "facts_per_kind": FACTS_PER_KIND,
-            "facts_error": error,
-        }
+        # Its sections: the report's details and the facts citing it, by kind (each app
+        # registers its own kinds: FactKind.source_row), as the reader chose (`?facts=`).
+        options = {key: self.request.GET.get(key, "") for key in self.extra_query_params}
+        sections = page_sections(self.object, public=self.public, limit=KIND_PAGE, options=options)
+        parts = {"sections": sections}
+        for section in sections:
+            parts.update(section.context)
+        return parts
 
     def cited_sources(self, parts):
         return [self.object]
