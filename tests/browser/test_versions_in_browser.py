@@ -80,3 +80,41 @@ def test_changes_lists_the_correction_and_filters_by_kind(site, page: Page, axe,
     expect(page.locator("table.changes-list tbody tr")).to_have_count(1)
     page.locator("table.changes-list a", has_text="version 2").click()
     expect(page.locator(".notice")).to_contain_text("This is the current version of this record")
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_a_council_version_is_the_council_page_as_it_stood(site, page: Page, axe, width):
+    """Swindon's page cited at a version, then a spending figure corrected: the cited version
+    still shows the inspection chart, the old figure and every section of the live page."""
+    from django.core.management import call_command
+
+    from interventions.models import Council
+
+    call_command("populate_history", auto=True, stdout=io.StringIO(), stderr=io.StringIO())
+    council = Council.objects.get(slug="swindon")
+    with recording.batch():
+        council.also_known_as = "Swindon Borough Council"
+        council.save()
+    cited = f"{site}{council.get_absolute_url()}versions/v1/"
+    line = council.spending_lines.order_by("pk").first()
+    old = line.as_printed
+    with recording.batch():
+        line.as_printed = "£999k"
+        line.amount_gbp = Decimal("999000")
+        line.save()
+
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(cited)
+    expect(page.locator(".notice")).to_contain_text("Version 1 of")
+    spending = page.locator("#spending-heading").locator("xpath=..")
+    expect(spending).to_contain_text(old)
+    expect(spending).not_to_contain_text("£999k")
+    headings = page.locator("article h2").all_inner_texts()
+    for heading in ("About the council", "Interventions", "Inspection history", "Spending"):
+        assert heading in headings
+    expect(page.locator("#inspections-heading ~ figure.chart svg").first).to_be_visible()
+    expect(page.locator("#footnotes-heading")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth <= innerWidth")
+    assert axe_violations(axe, page) == []
+    page.goto(site + council.get_absolute_url())
+    expect(page.locator("#spending-heading").locator("xpath=..")).to_contain_text("£999k")
