@@ -8,6 +8,7 @@ columns, the page that shows each, their place in a version and on a source page
 from __future__ import annotations
 
 from .footnotes import OWN_COLUMNS, OWN_PAGE_URLS
+from .models.cases import PARENTS
 from .sections import FactKind, Section, State, site
 
 CASE_STUDY = "interventions.intervention"
@@ -63,6 +64,24 @@ def load_lessons(intervention, state: State) -> dict:
     }
 
 
+def load_related(intervention, state: State) -> dict:
+    """The case studies it is linked to, either way, each with the kind of link (live:
+    prefetched by Intervention.objects.for_detail())."""
+    from .views.details.serialise import LINK_INVERSE
+
+    ends = ("source", *(f"{end}_intervention__{p}" for end in ("to", "from") for p in PARENTS))
+    order = ("kind", "id")
+    links_from = state.rows(intervention, "links_from", ends, order)
+    links_to = state.rows(intervention, "links_to", ends, order)
+    return {
+        "related": [(link.get_kind_display(), link.to_intervention, link) for link in links_from]
+        + [
+            (LINK_INVERSE.get(link.kind, link.get_kind_display()), link.from_intervention, link)
+            for link in links_to
+        ]
+    }
+
+
 SECTIONS = [
     Section(
         "facts", "Key facts", "sections/interventions/facts.html", (CASE_STUDY,), load_facts, 10
@@ -107,6 +126,16 @@ SECTIONS = [
         50,
         shown=lambda c: bool(c["lessons"]),
         facts=lambda c: c["lessons"],
+    ),
+    Section(
+        "related",
+        "Related interventions",
+        "sections/interventions/related.html",
+        (CASE_STUDY,),
+        load_related,
+        90,
+        shown=lambda c: bool(c["related"]),
+        facts=lambda c: [link for _, _, link in c["related"]],
     ),
 ]
 

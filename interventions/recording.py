@@ -56,10 +56,10 @@ class Pending:
         if user_id is not None:
             self.user_id = user_id
 
-    def fields(self, kind: str, reason: str) -> dict:
+    def fields(self, kind: str, reason: str, recorded=None) -> dict:
         """The version's fields, beside its record and number."""
         return {
-            "recorded": self.moment,
+            "recorded": recorded or self.moment,
             "kind": kind,
             "changed": self.changed,
             "reason": reason,
@@ -231,6 +231,11 @@ def is_public(model, pk) -> bool | None:
 def flush(current: Batch) -> None:
     from .models import RecordVersion
 
+    # A change set is one event: each version it makes stands at its last write, so that a
+    # version page shows the whole of it (a seed's import, an admin save with its inlines),
+    # not the record as it stood half-way through.
+    moments = [p.moment for p in current.pending.values() if p.moment is not None]
+    recorded = max(moments) if moments else None
     for (label, pk), pending in current.pending.items():
         model = apps.get_model(label)
         if not is_public(model, pk):
@@ -247,7 +252,10 @@ def flush(current: Batch) -> None:
             try:
                 with transaction.atomic():
                     RecordVersion.objects.create(
-                        record=label, record_id=pk, number=number, **pending.fields(kind, reason)
+                        record=label,
+                        record_id=pk,
+                        number=number,
+                        **pending.fields(kind, reason, recorded),
                     )
                 break
             except IntegrityError:

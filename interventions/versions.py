@@ -18,9 +18,9 @@ from django.views import View
 
 from .addresses import absolute, site_root
 from .citations import CITATION_FORMATS, Citation, ReportCitation, uk_date
-from .footnotes import Footnotes
+from .footnotes import Footnotes, disagreements
 from .models import RecordVersion, Source
-from .sections import State, page_sections, site
+from .sections import State, page_sections, section_facts, site
 from .visibility import may_name, name_or_placeholder
 
 CHANGES_SHOWN = 20
@@ -211,6 +211,16 @@ class VersionPage(View):
         section_context = {}
         for section in sections:
             section_context.update(section.context)
+        # Where the sources differ on the facts shown, as on the live page (one query).
+        facts = [old, *section_facts(sections)]
+        section_context["disagreements"] = disagreements(
+            (
+                getattr(fact, "discrepancy", None)
+                for fact in facts
+                if fact.__dict__.get("discrepancy_id")
+            ),
+            public=public,
+        )
         return render(
             request,
             "version.html",

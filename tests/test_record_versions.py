@@ -157,3 +157,19 @@ def test_the_version_page_json_says_what_changed_since(client):
         {"version": 2, "changed": ["Money: as printed"], "reason": "Corrected from the table"}
     ]
     assert client.get(f"{intervention.get_absolute_url()}versions/v3/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_version_made_by_one_change_set_shows_the_whole_of_it(client):
+    """A seed's import (or an admin save with its inlines) writes a record, then rows that
+    belong on its page: its version shows them all, not the page half-way through."""
+    from interventions import recording
+
+    with recording.batch():
+        council = f.CouncilFactory(name="Westshire Council", slug="westshire")
+        f.InspectionFactory(council=council, title="Westshire inspection 2012")
+        f.InterventionFactory(subject_council=council, title="Westshire improvement board")
+    text = client.get(f.latest_version_url(council)).content.decode()
+    assert "This is the current version of this record" in text
+    assert "Westshire inspection 2012" in text
+    assert "Westshire improvement board" in text

@@ -31,6 +31,7 @@ def test_each_app_registers_its_own_sections_of_the_case_study():
         ("money", "ratings.sections"),
         ("statistics", "ratings.sections"),
         ("inspections", "ratings.sections"),
+        ("related", "interventions.own_sections"),
     ]
 
 
@@ -197,6 +198,10 @@ def test_a_version_page_and_the_live_page_show_the_same_sections(client, seeded)
     assert shared | {"inspections"} <= set(headings.findall(version))
     for phase in intervention.phases.all():
         assert phase.name in version
+    # Every section of the live page, the related case studies and where the sources differ
+    # included; only the page's own navigation (at a glance, contents) is not repeated.
+    navigation = {"glance", "contents"}
+    assert set(headings.findall(live)) - navigation <= set(headings.findall(version))
 
 
 # Reads pinned by exact query counts ---------------------------------------------------
@@ -213,10 +218,13 @@ def staff(client):
         ("council", 14, 16),  # 13 + the "Compare with…" chooser's councils
         ("source", 15, 17),
         ("inspection", 4, 6),
-        ("version", 19, 21),
+        # The case study's version: its sections as they stood (links both ways included)
+        # and the versions of the disagreements its facts belong to (one query).
+        ("version", 22, 24),
         # A version of each other record: the record, its version and history, then each
-        # section's rows as they stood (one query a list; judgements for the inspections).
-        ("council version", 15, 17),
+        # section's rows as they stood (one query a list; judgements for the inspections;
+        # one for the disagreements, where its facts belong to any).
+        ("council version", 16, 18),
         ("organisation version", 11, 13),
         ("source version", 18, 20),
         ("inspection version", 11, 13),

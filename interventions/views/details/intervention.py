@@ -14,7 +14,6 @@ from ...sections import page_sections, section_facts
 from . import base
 from .base import INSPECTION_WINDOW, DetailPage, capped, related_model, shown
 from .serialise import (
-    LINK_INVERSE,
     inspection_json,
     inspection_rows,
     money,
@@ -78,13 +77,6 @@ class InterventionDetail(DetailPage):
         parts = {"sections": sections}
         for section in sections:
             parts.update(section.context)
-        parts["related"] = [
-            (link.get_kind_display(), link.to_intervention, link)
-            for link in intervention.links_from.all()
-        ] + [
-            (LINK_INVERSE.get(link.kind, link.get_kind_display()), link.from_intervention, link)
-            for link in intervention.links_to.all()
-        ]
         parts["disagreements"] = self.disagreements(parts)
         return parts
 
@@ -92,7 +84,6 @@ class InterventionDetail(DetailPage):
         return chain(
             [self.object],
             section_facts(parts["sections"]),
-            (link for _, _, link in parts["related"]),
             (v for d in parts.get("disagreements", []) for v in d.versions),
         )
 
