@@ -8,6 +8,11 @@ def named(*bodies) -> str:
     return ", ".join(str(body) for body in bodies if body and getattr(body, "published", True))
 
 
+def once(*parts) -> tuple:
+    """The parts in order, each only once (a council that is also the payer is named once)."""
+    return tuple(dict.fromkeys(part for part in parts if part))
+
+
 def register_all() -> None:
     from .models import Inspection, Judgement, SpendingLine, Statistic
 
@@ -49,7 +54,7 @@ def register_all() -> None:
             model=SpendingLine,
             title=lambda o: f"{named(o.get_kind_display(), o.period)}: {o.as_printed}",
             context=lambda o: o.council.name,
-            body=lambda o: (
+            body=lambda o: once(
                 o.as_printed,
                 o.council.name,
                 named(o.payer_council, o.payer_organisation),

@@ -381,3 +381,13 @@ def test_seed_did_you_mean_slough(seeded, client):
     call_command("rebuild_search", verbosity=0)
     response = client.get(reverse("interventions:search"), {"q": "Slogh"})
     assert response.context["results"].suggestion == "slough"
+
+
+def test_a_spending_line_names_its_council_once_when_it_is_also_the_payer(client):
+    council = f.CouncilFactory(name="Eastshire Borough Council")
+    f.SpendingLineFactory(
+        council=council, payer_council=council, as_printed="£820k", note="Paid in 2006."
+    )
+    (hit,) = results(client, "£820,000")
+    assert hit["snippet"].count("Eastshire Borough Council") == 1
+    assert "<mark>£820k</mark>" in hit["snippet"]
