@@ -179,3 +179,16 @@ def test_the_judgements_list_names_the_service_each_judgement_rates(client, seed
     column = header.index("Service rated")
     assert len(rows) == 26
     assert {row[column] for row in rows} == {"Children's services"}
+
+
+def test_slough_notice_states_no_end_or_status_the_report_does_not(client, seeded):
+    """The report dates the Notice (September 2011) and the Board (June 2011) but never says
+    when, or whether, either ended: January 2014 is only the Board's last report."""
+    data = client.get(SLOUGH_NOTICE, {"format": "json"}).json()
+    assert data["status"] == "unknown"
+    assert data["status_label"] == "Not stated"
+    assert data["status_reported_in"] is None
+    assert data["end"] is None
+    text = plain(page(client, SLOUGH_NOTICE))
+    assert "Status Not stated" in text
+    assert "as reported in" not in text[text.index("Status Not stated") :][:80]

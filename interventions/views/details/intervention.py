@@ -106,7 +106,7 @@ class InterventionDetail(DetailPage):
             "trigger": i.trigger,
             "target": i.target,
             "outcome": i.outcome,
-            "status_reported_in": self.body(i.source) if i.status else None,
+            "status_reported_in": self.body(i.source) if i.status not in ("", "unknown") else None,
             "cost": {
                 "low_gbp": money(getattr(parts["cost"]["low"], "amount_gbp", None)),
                 "high_gbp": money(getattr(parts["cost"]["high"], "amount_gbp", None)),
