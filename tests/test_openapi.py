@@ -23,7 +23,8 @@ from schemathesis.specs.openapi.checks import response_schema_conformance
 
 from config import openapi
 from config.wsgi import application
-from interventions.models import Intervention, SpendingLine
+from interventions.corrections import record_kinds
+from interventions.models import Intervention
 from interventions.versions import record_versions
 
 pytestmark = pytest.mark.django_db
@@ -58,21 +59,31 @@ def assert_valid(path: str, response) -> None:
     assert response["Content-Type"] == "application/json", (path, response.status_code)
     errors = [
         f"{'/'.join(map(str, e.instance_path))}: {e.message}"
-        for e in validator(response_schema(path, response.status_code)).iter_errors(
-            response.json()
-        )
+        for e in validator(response_schema(path, response.status_code)).iter_errors(response.json())
     ]
     assert errors == [], (path, errors[:5])
 
 
 @pytest.fixture
 def corrected(seeded):
-    """The seed data with one correction, so /changes/ and the version pages have rows."""
-    line = SpendingLine.objects.published().select_related("intervention").first()
-    line.note = "Checked against the report's table."
-    line._change_reason = "A note on where the figure comes from"
-    line.save()
-    return line
+    """The seed data with a version of one record of each kind and a correction to a case
+    study, so /changes/ and the version pages have rows (the seeded fixture restores records
+    without their history): a record's first save makes its version 1."""
+    for model in record_kinds().values():
+        record = model._default_manager.published().first()
+        record._change_reason = "Published"
+        record.save()
+    intervention = Intervention.objects.published().first()
+    intervention.summary += " (Corrected.)"
+    intervention._change_reason = "A correction for the test"
+    intervention.save()
+    assert record_versions(intervention).count() == 2
+    return intervention
+
+
+def first_of(model):
+    """The record of this kind that the fixture gave versions."""
+    return model._default_manager.published().first()
 
 
 # The document --------------------------------------------------------------------------
@@ -139,8 +150,7 @@ def test_every_route_that_answers_json_is_described(client, corrected):
             if name == "slug":
                 model = model_of(pattern)
                 assert model is not None, f"{route}: no model to take a slug from"
-                record = corrected.intervention if model is Intervention else None
-                record = record or model._default_manager.published().first()
+                record = first_of(model)
                 value = record.slug
             elif name == "number":
                 value = record_versions(record).latest("number").number
@@ -246,9 +256,7 @@ def real_values(path: str, corrected) -> list[dict]:
 
 
 @pytest.mark.parametrize("path", PATHS)
-def test_schemathesis_finds_no_server_error_and_no_answer_outside_its_schema(
-    api, corrected, path
-):
+def test_schemathesis_finds_no_server_error_and_no_answer_outside_its_schema(api, corrected, path):
     operation = api[path]
     real = real_values(path, corrected)
     started = time.monotonic()
@@ -268,3 +276,21 @@ def test_schemathesis_finds_no_server_error_and_no_answer_outside_its_schema(
 
     check()
     assert time.monotonic() - started < 60
+
+
+def test_an_inspection_page_lists_its_disagreements_like_every_other_page(client):
+    """Found by the schema: the inspection's own citation overwrote the page's list of
+    disagreements with one slug (or null) under the same key."""
+    from . import factories as f
+
+    disagreement = f.DiscrepancyFactory()
+    inspection = f.InspectionFactory()
+    f.JudgementFactory(inspection=inspection, grade="Good", discrepancy=disagreement)
+    f.JudgementFactory(
+        inspection=inspection, grade="Adequate", discrepancy=disagreement, locator="page 4"
+    )
+    response = client.get(inspection.get_absolute_url(), {"format": "json"})
+    assert [d["slug"] for d in response.json()["sources_differ"]] == [disagreement.slug]
+    assert_valid("/inspections/{slug}/", response)
+    plain = f.InspectionFactory()
+    assert client.get(plain.get_absolute_url(), {"format": "json"}).json()["sources_differ"] == []
