@@ -1067,8 +1067,9 @@ def paths() -> dict:
                 **{
                     "400": {
                         "description": "A kind or page the search cannot give: the answer for "
-                        "every kind or page 1, with what was wrong in errors.",
-                        "content": json_content(search_schema()),
+                        "every kind or page 1, with what was wrong in errors (an unknown format: "
+                        "the errors alone).",
+                        "content": json_content({"anyOf": [search_schema(), ref("Errors")]}),
                     }
                 },
             )
