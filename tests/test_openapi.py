@@ -16,6 +16,8 @@ from collections import Counter
 import jsonschema_rs
 import pytest
 import schemathesis
+from django.core import signals
+from django.db import close_old_connections
 from django.urls import URLPattern
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -243,8 +245,17 @@ EXAMPLES = 25
 
 @pytest.fixture
 def api(corrected):
-    schema = schemathesis.openapi.from_wsgi("/api/openapi.json", application)
-    return {op.path: op for op in (result.ok() for result in schema.get_all_operations())}
+    """Every operation, called through the site's own WSGI application. As Django's test
+    client does, requests leave the database connection open: closing it at the end of each
+    request would end the test's transaction (on PostgreSQL; SQLite's test database is kept)."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        schema = schemathesis.openapi.from_wsgi("/api/openapi.json", application)
+        yield {op.path: op for op in (result.ok() for result in schema.get_all_operations())}
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
 
 
 def real_values(path: str, corrected) -> list[dict]:
@@ -305,3 +316,36 @@ def test_an_inspection_page_lists_its_disagreements_like_every_other_page(client
     assert_valid("/inspections/{slug}/", response)
     plain = f.InspectionFactory()
     assert client.get(plain.get_absolute_url(), {"format": "json"}).json()["sources_differ"] == []
+
+
+# Odd queries found to be server errors on PostgreSQL (a NUL byte sent to the database) ------
+
+
+def test_a_record_that_cannot_be_a_slug_on_changes_is_a_clear_error(client, corrected):
+    for fmt in ("json", "html"):
+        response = client.get(
+            "/changes/", {"format": fmt, "kind": "intervention", "record": "a\x00b"}
+        )
+        assert response.status_code == 200
+        if fmt == "json":
+            data = response.json()
+            assert data["errors"] == [
+                "A record is named by the last part of its address: letters, digits, hyphens "
+                "and underscores only. Showing every record of that kind."
+            ]
+            assert data["count"] == 1  # every correction to a case study, as for no record
+            assert_valid("/changes/", response)
+
+
+def test_a_slug_that_cannot_be_one_on_compare_is_a_clear_400(client, seeded):
+    slugs = list(Intervention.objects.published().values_list("slug", flat=True)[:2])
+    response = client.get("/compare/", {"format": "json", "intervention": ["\x00", *slugs]})
+    assert response.status_code == 200  # the two real ones are compared; the odd one said
+    response = client.get("/compare/", {"format": "json", "council": ["\x00x", "kent"]})
+    assert response.status_code == 400
+    assert response.json()["errors"][0] == (
+        "A council is named by the last part of its address: letters, digits, hyphens and "
+        'underscores only, not "\N{REPLACEMENT CHARACTER}x".'
+    )
+    assert_valid("/compare/", response)
+    assert client.get("/compare/", {"council": ["\x00", "kent"]}).status_code == 200
