@@ -104,6 +104,11 @@ def test_the_document_is_served_as_cacheable_json(client):
     assert client.post("/api/openapi.json").status_code == 405
 
 
+def test_the_document_needs_no_query(client, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        assert client.get("/api/openapi.json").status_code == 200
+
+
 def test_the_document_is_valid_openapi_that_schemathesis_loads():
     assert DOCUMENT["openapi"].startswith("3.1")
     schema = schemathesis.openapi.from_dict(copy.deepcopy(DOCUMENT))
