@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.views.decorators.http import require_safe
 
 from config import views as site_views
+from config.openapi import openapi_json
 from config.sitemaps import sitemaps
 from interventions import views as core_views
 
@@ -20,6 +21,8 @@ urlpatterns = [
     path("accessibility/", site_views.accessibility, name="accessibility"),
     path("robots.txt", site_views.robots_txt, name="robots-txt"),
     path("favicon.ico", site_views.favicon, name="favicon"),
+    # The description of every JSON answer (each list and record page's ?format=json).
+    path("api/openapi.json", openapi_json, name="openapi"),
     path("admin/", admin.site.urls),
     path("", include("interventions.urls")),
     path("", include("ratings.urls")),

@@ -7,9 +7,19 @@ host into a canonical link, a citation or a JSON `url` that others are then serv
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlsplit
 
 from django.conf import settings
+
+# What a record's slug may hold: the characters of Django's <slug:> path converter. A slug
+# taken from a query string is checked against it before it reaches the database (PostgreSQL
+# answers a NUL byte in a query with an error, not an empty result).
+SLUG = re.compile(r"[-a-zA-Z0-9_]+")
+
+
+def is_slug(value: str) -> bool:
+    return SLUG.fullmatch(value) is not None
 
 
 def site_root() -> str:

@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 from django.views.decorators.http import require_safe
 
-from .addresses import absolute
+from .addresses import absolute, is_slug
 from .models import RecordVersion
 from .sections import site
 from .versions import version_showing, version_url
@@ -223,6 +223,12 @@ def change_list(request):
         kind = ""
     if slug and not kind:
         errors.append("Choose a kind of record to see one record's changes.")
+        slug = ""
+    if slug and not is_slug(slug):
+        errors.append(
+            "A record is named by the last part of its address: letters, digits, hyphens "
+            "and underscores only. Showing every record of that kind."
+        )
         slug = ""
     if fmt not in ("html", "json"):
         return JsonResponse({"errors": ["Use format=html or format=json."]}, status=400)

@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from django.db.models import F, Prefetch
 
+from interventions.addresses import is_slug
 from interventions.charts import headline_judgements as drawn_judgements
 from interventions.charts import inspection_chart
 from interventions.models import Intervention, InterventionKind, TargetMet
@@ -25,6 +26,12 @@ INTERVENTIONS_MAX = 12
 POPULATION = "Total population"
 CHILD_POPULATION = "Population aged 0-17"
 COST_KINDS = (SpendingKind.CONTRACT, SpendingKind.SPEND)  # SpendingLine.is_cost
+
+
+def printable(text: str, most: int = 40) -> str:
+    """Text from a query string, fit to repeat in a message: no control characters, short."""
+    shown = "".join(c if c.isprintable() else "\N{REPLACEMENT CHARACTER}" for c in text)
+    return shown if len(shown) <= most else shown[: most - 1] + "…"
 
 
 def choose(slugs: list[str], queryset, noun: str, most: int, least: int = 2):
@@ -47,9 +54,15 @@ def choose(slugs: list[str], queryset, noun: str, most: int, least: int = 2):
             f"first {most} are shown."
         )
         wanted = wanted[:most]
-    found = {record.slug: record for record in queryset.filter(slug__in=wanted)} if wanted else {}
+    named = [slug for slug in wanted if is_slug(slug)]  # only those a record can have
+    found = {record.slug: record for record in queryset.filter(slug__in=named)} if named else {}
     for slug in wanted:
-        if slug not in found:
+        if slug not in named:
+            problems.append(
+                f"A {noun} is named by the last part of its address: letters, digits, hyphens "
+                f'and underscores only, not "{printable(slug)}".'
+            )
+        elif slug not in found:
             problems.append(f'Casebook has no published {noun} with the address "{slug}".')
     records = [found[slug] for slug in wanted if slug in found]
     if len(records) < least:

@@ -84,8 +84,10 @@ def inspection_json(view, inspection, **extra) -> dict:
         "overall_grade": inspection.overall_grade,
         "overall_score": inspection.overall_score,
         "overall_as_printed": inspection.overall_as_printed,
-        **extra,
         **view.cited(inspection),
+        # After the citation: the inspection page's own "sources_differ" (every disagreement
+        # on the page, as on every other page) replaces the inspection's one slug.
+        **extra,
     }
 
 
