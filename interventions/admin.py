@@ -19,7 +19,9 @@ from .models import (
     Milestone,
     Organisation,
     Participant,
+    Person,
     Phase,
+    Post,
     ServiceArea,
     Source,
     Workstream,
@@ -103,6 +105,34 @@ class OrganisationAdmin(CuratorAdmin):
     list_select_related = ("council",)
 
 
+class PostInline(VersionedInlineMixin, admin.StackedInline):
+    model = Post
+    extra = 0
+    autocomplete_fields = ("council", "organisation", "source")
+    fields = (
+        ("position", "title"),
+        ("council", "organisation"),
+        ("start_date", "start_date_precision", "end_date", "end_date_precision"),
+        CITATION_FIELDS,
+    )
+
+
+@admin.register(Person)
+class PersonAdmin(CuratorAdmin):
+    list_display = ("name", "slug", "published")
+    list_filter = ("published", VagueLocatorFilter)
+    search_fields = ("name", "variants", "slug", "note")
+    prepopulated_fields = {"slug": ("name",)}
+    autocomplete_fields = ("source",)
+    list_select_related = ("source",)
+    fieldsets = (
+        (None, {"fields": ("name", "slug", "variants", "note")}),
+        ("Publication", {"fields": ("published",)}),
+        ("Citation", {"fields": CITATION_FIELDS}),
+    )
+    inlines = (PostInline,)
+
+
 @admin.register(ServiceArea)
 class ServiceAreaAdmin(CuratorAdmin):
     list_display = ("name", "slug")
@@ -145,11 +175,11 @@ class PartInline(VersionedInlineMixin, admin.StackedInline):
 
 class ParticipantInline(PartInline):
     model = Participant
-    autocomplete_fields = ("council", "organisation", *PartInline.autocomplete_fields)
+    autocomplete_fields = ("council", "organisation", "person", *PartInline.autocomplete_fields)
     fields = (
         ("position", "role"),
         ("council", "organisation"),
-        ("person_name", "post"),
+        ("person", "person_name", "post"),
         "description",
         (*CITATION_FIELDS, "discrepancy"),
     )
@@ -259,7 +289,7 @@ class ParticipantAdmin(PartAdmin):
     list_select_related = (*PartAdmin.list_select_related, "council", "organisation")
     list_filter = ("role", "source", VagueLocatorFilter)
     search_fields = ("person_name", "post", "council__name", "organisation__name")
-    autocomplete_fields = ("council", "organisation", *PartAdmin.autocomplete_fields)
+    autocomplete_fields = ("council", "organisation", "person", *PartAdmin.autocomplete_fields)
 
 
 @admin.register(Phase)
