@@ -46,7 +46,7 @@ def load_timeline(intervention, state: State) -> dict:
 
 
 def load_participants(intervention, state: State) -> dict:
-    related = (*CITED, "council", "organisation")
+    related = (*CITED, "council", "organisation", "person")
     return {"participants": state.rows(intervention, "participants", related)}
 
 

@@ -43,7 +43,7 @@ def council_lists(council: Council, public: bool) -> dict:
     participations, participation_more = capped(
         shown(
             council.participations.select_related(
-                "intervention__subject_council", "intervention__source", *cited
+                "intervention__subject_council", "intervention__source", "person", *cited
             ),
             public,
         ).order_by("intervention__start_date", "intervention__title", "intervention_id", "position")
@@ -244,6 +244,7 @@ class CouncilDetail(DetailPage):
                     "role": p.role,
                     "role_label": p.get_role_display(),
                     "person": p.person_name,
+                    "person_record": self.body(p.person),
                     "post": p.post,
                     "description": p.description,
                     **self.cited(p),

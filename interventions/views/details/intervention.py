@@ -44,7 +44,7 @@ def intervention_for_detail(public: bool = True):
     links = InterventionLink.objects.select_related(*link_end)
     return Intervention.objects.select_related("subject_council", *cited).prefetch_related(
         "service_areas",
-        part("participants", "council", "organisation"),
+        part("participants", "council", "organisation", "person"),
         part("phases"),
         part("workstreams"),
         part("lessons"),
@@ -174,6 +174,7 @@ class InterventionDetail(DetailPage):
                     "council": self.body(p.council),
                     "organisation": self.body(p.organisation),
                     "person": p.person_name,
+                    "person_record": self.body(p.person),
                     "post": p.post,
                     "role": p.role,
                     "role_label": p.get_role_display(),

@@ -30,7 +30,11 @@ def organisation_lists(organisation: Organisation, public: bool) -> dict:
     participations, participation_more = capped(
         shown(
             organisation.participations.select_related(
-                "intervention__subject_council", "intervention__source", "source", "discrepancy"
+                "intervention__subject_council",
+                "intervention__source",
+                "person",
+                "source",
+                "discrepancy",
             ),
             public,
         ).order_by("intervention__start_date", "intervention__title", "intervention_id", "position")
@@ -136,6 +140,7 @@ class OrganisationDetail(DetailPage):
                     "role": p.role,
                     "role_label": p.get_role_display(),
                     "person": p.person_name,
+                    "person_record": self.body(p.person),
                     "post": p.post,
                     "description": p.description,
                     "start": partial_date_json(
