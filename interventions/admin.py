@@ -133,6 +133,17 @@ class PersonAdmin(CuratorAdmin):
     inlines = (PostInline,)
 
 
+@admin.register(Post)
+class PostAdmin(CuratorAdmin):
+    """Posts also have a list of their own, for searching across people."""
+
+    list_display = ("title", "person", "council", "organisation", "start_date", "end_date")
+    list_filter = ("source", VagueLocatorFilter)
+    search_fields = ("title", "person__name", "council__name", "organisation__name")
+    autocomplete_fields = ("person", "council", "organisation", "source")
+    list_select_related = ("person", "council", "organisation")
+
+
 @admin.register(ServiceArea)
 class ServiceAreaAdmin(CuratorAdmin):
     list_display = ("name", "slug")

@@ -14,6 +14,7 @@ EXPECTED = {
     "interventions.ServiceArea": 5,
     "interventions.Discrepancy": 5,
     "interventions.Person": 5,
+    "interventions.Post": 6,
     "interventions.Intervention": 8,
     "interventions.Participant": 6,
     "interventions.Phase": 6,
