@@ -11,6 +11,7 @@ from itertools import chain, groupby
 
 from django.urls import reverse
 
+from ... import glance
 from ...models import Person
 from . import base
 from .base import DetailPage, capped, shown
@@ -66,6 +67,9 @@ class PersonDetail(DetailPage):
             "A person the reports name: the posts they held and the interventions they took "
             "part in, with their roles and dates."
         )
+
+    def glance(self, parts):
+        return glance.person_page(self.object, parts)
 
     def parts(self):
         parts = person_lists(self.object, self.public)
