@@ -309,6 +309,7 @@ def test_list_page_subclasses_are_all_routed():
             InspectionList,
             StatisticList,
             OrganisationList,
+            PersonList,
         )
         if issubclass(cls, ListPage)
     }
