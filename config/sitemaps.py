@@ -28,6 +28,7 @@ def sitemaps():
             ("councils", "interventions.Council"),
             ("sources", "interventions.Source"),
             ("organisations", "interventions.Organisation"),
+            ("people", "interventions.Person"),
             ("inspections", "ratings.Inspection"),
         )
     }

@@ -19,7 +19,9 @@ from .models import (
     Milestone,
     Organisation,
     Participant,
+    Person,
     Phase,
+    Post,
     ServiceArea,
     Source,
     Workstream,
@@ -103,6 +105,45 @@ class OrganisationAdmin(CuratorAdmin):
     list_select_related = ("council",)
 
 
+class PostInline(VersionedInlineMixin, admin.StackedInline):
+    model = Post
+    extra = 0
+    autocomplete_fields = ("council", "organisation", "source")
+    fields = (
+        ("position", "title"),
+        ("council", "organisation"),
+        ("start_date", "start_date_precision", "end_date", "end_date_precision"),
+        CITATION_FIELDS,
+    )
+
+
+@admin.register(Person)
+class PersonAdmin(CuratorAdmin):
+    list_display = ("name", "slug", "published")
+    list_filter = ("published", VagueLocatorFilter)
+    search_fields = ("name", "variants", "slug", "note")
+    prepopulated_fields = {"slug": ("name",)}
+    autocomplete_fields = ("source",)
+    list_select_related = ("source",)
+    fieldsets = (
+        (None, {"fields": ("name", "slug", "variants", "note")}),
+        ("Publication", {"fields": ("published",)}),
+        ("Citation", {"fields": CITATION_FIELDS}),
+    )
+    inlines = (PostInline,)
+
+
+@admin.register(Post)
+class PostAdmin(CuratorAdmin):
+    """Posts also have a list of their own, for searching across people."""
+
+    list_display = ("title", "person", "council", "organisation", "start_date", "end_date")
+    list_filter = ("source", VagueLocatorFilter)
+    search_fields = ("title", "person__name", "council__name", "organisation__name")
+    autocomplete_fields = ("person", "council", "organisation", "source")
+    list_select_related = ("person", "council", "organisation")
+
+
 @admin.register(ServiceArea)
 class ServiceAreaAdmin(CuratorAdmin):
     list_display = ("name", "slug")
@@ -145,11 +186,11 @@ class PartInline(VersionedInlineMixin, admin.StackedInline):
 
 class ParticipantInline(PartInline):
     model = Participant
-    autocomplete_fields = ("council", "organisation", *PartInline.autocomplete_fields)
+    autocomplete_fields = ("council", "organisation", "person", *PartInline.autocomplete_fields)
     fields = (
         ("position", "role"),
         ("council", "organisation"),
-        ("person_name", "post"),
+        ("person", "person_name", "post"),
         "description",
         (*CITATION_FIELDS, "discrepancy"),
     )
@@ -259,7 +300,7 @@ class ParticipantAdmin(PartAdmin):
     list_select_related = (*PartAdmin.list_select_related, "council", "organisation")
     list_filter = ("role", "source", VagueLocatorFilter)
     search_fields = ("person_name", "post", "council__name", "organisation__name")
-    autocomplete_fields = ("council", "organisation", *PartAdmin.autocomplete_fields)
+    autocomplete_fields = ("council", "organisation", "person", *PartAdmin.autocomplete_fields)
 
 
 @admin.register(Phase)

@@ -1,4 +1,5 @@
 import django_filters
+from django.db.models import Exists, OuterRef
 
 from .filter_fields import (
     ChoicesFilter,
@@ -16,6 +17,8 @@ from .models import (
     InterventionKind,
     Organisation,
     OrganisationKind,
+    ParticipantRole,
+    Person,
     Region,
     Source,
     SourceKind,
@@ -99,4 +102,70 @@ class OrganisationFilter(django_filters.FilterSet):
 
     class Meta:
         model = Organisation
+        fields = []
+
+
+HAS_POSTS = (("yes", "With posts recorded"), ("no", "No post recorded"))
+
+
+def filter_has_posts(queryset, name, value):
+    """People with (or without) a post the public may see."""
+    from .models import Post
+
+    posts = Post.objects.published().filter(person=OuterRef("pk"))
+    return queryset.filter(Exists(posts) if value == "yes" else ~Exists(posts))
+
+
+def filter_role(queryset, name, value):
+    """People with a role, in an intervention the public may see, of any of these kinds."""
+    from .models import Participant
+
+    if not value:
+        return queryset
+    roles = Participant.objects.published().filter(person=OuterRef("pk"), role__in=value)
+    return queryset.filter(Exists(roles))
+
+
+def filter_post_body(queryset, name, value):
+    """People who held a post (one the public may see) in any of these bodies.
+
+    An EXISTS rather than a join, so that a person with two posts in one council is
+    listed once, without SELECT DISTINCT."""
+    from .models import Post
+
+    if not value:
+        return queryset
+    body = name.split("__")[1]  # "posts__council__slug" → "council"
+    posts = Post.objects.published().filter(person=OuterRef("pk"), **{f"{body}__in": value})
+    return queryset.filter(Exists(posts))
+
+
+class PersonFilter(django_filters.FilterSet):
+    q = TextFilter(label="Name", fields=("name", "variants"))
+    role = ChoicesFilter(
+        label="Role in an intervention",
+        field_name="participations__role",
+        choices=ParticipantRole.choices,
+        method=filter_role,
+    )
+    organisation = django_filters.ModelMultipleChoiceFilter(
+        label="Organisation of a post",
+        field_name="posts__organisation__slug",
+        to_field_name="slug",
+        queryset=slug_choices("interventions.Organisation"),
+        method=filter_post_body,
+    )
+    council = django_filters.ModelMultipleChoiceFilter(
+        label="Council of a post",
+        field_name="posts__council__slug",
+        to_field_name="slug",
+        queryset=slug_choices("interventions.Council"),
+        method=filter_post_body,
+    )
+    posts = django_filters.ChoiceFilter(
+        label="Posts", choices=HAS_POSTS, method=filter_has_posts, empty_label="All"
+    )
+
+    class Meta:
+        model = Person
         fields = []

@@ -176,3 +176,20 @@ def organisation_page(organisation, parts: dict) -> list[GlanceItem]:
             )
         )
     return items
+
+
+def person_page(person, parts: dict) -> list[GlanceItem]:
+    posts = parts.get("posts", [])
+    groups = parts.get("participation_groups", [])
+    return [
+        GlanceItem(
+            "Posts held",
+            plural(len(posts), "post", parts.get("post_more")),
+            url="#posts-heading",
+        ),
+        GlanceItem(
+            "Took part in",
+            plural(len(groups), "intervention", parts.get("participation_more")),
+            url="#participations-heading",
+        ),
+    ]

@@ -27,7 +27,11 @@ RECORDS = (
     "interventions.council",
     "interventions.organisation",
     "interventions.source",
+    "interventions.person",
 )
+PERSON = "interventions.person"
+# A person's parts: the posts they held, kept in their own history, shown in each version.
+PERSON_PARTS = {"interventions.post": ("posts", "Posts held")}
 
 
 def load_facts(intervention, state: State) -> dict:
@@ -43,7 +47,7 @@ def load_timeline(intervention, state: State) -> dict:
 
 
 def load_participants(intervention, state: State) -> dict:
-    related = (*CITED, "council", "organisation")
+    related = (*CITED, "council", "organisation", "person")
     return {"participants": state.rows(intervention, "participants", related)}
 
 
@@ -146,12 +150,16 @@ def register():
     labels = [*OWN_COLUMNS, *(k for k in OWN_SOURCE_ROWS if k not in OWN_COLUMNS)]
     for label in labels:
         part = PARTS.get(label)
+        person_part = PERSON_PARTS.get(label)
+        version_parts = [(CASE_STUDY, *part)] if part else []
+        if person_part:
+            version_parts.append((PERSON, *person_part))
         site.register_fact(
             FactKind(
                 label=label,
                 footnote=OWN_COLUMNS.get(label),
                 page_url=OWN_PAGE_URLS.get(label),
-                version_parts=[(CASE_STUDY, *part)] if part else [],
+                version_parts=version_parts,
                 source_row=OWN_SOURCE_ROWS.get(label),
             )
         )

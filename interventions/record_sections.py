@@ -36,7 +36,7 @@ def by_intervention(participations) -> list:
 
 def participations(body, state: State) -> dict:
     """A council's or an organisation's roles in interventions, by intervention, oldest first."""
-    related = ("intervention__subject_council", "intervention__source", *CITED)
+    related = ("intervention__subject_council", "intervention__source", "person", *CITED)
     order = (
         F("intervention__start_date").asc(nulls_first=True),
         "intervention__title",

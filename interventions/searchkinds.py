@@ -26,6 +26,7 @@ def register_all() -> None:
         Milestone,
         Organisation,
         Participant,
+        Person,
         Phase,
         Source,
         Workstream,
@@ -77,6 +78,17 @@ def register_all() -> None:
         Provider(
             kind="people",
             label="People",
+            model=Person,
+            title=lambda o: o.name,
+            context=lambda o: "; ".join(o.variant_list),
+            body=lambda o: (o.variants, o.note),
+            names=True,
+        )
+    )
+    register(
+        Provider(
+            kind="participants",
+            label="Roles in interventions",
             model=Participant,
             # A row names a person, or else the council or organisation that took part.
             title=lambda o: o.person_name or str(o.council or o.organisation or ""),

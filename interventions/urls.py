@@ -1,7 +1,7 @@
 from django.urls import path
 
 from . import corrections, views
-from .models import Council, Intervention, Organisation, Source
+from .models import Council, Intervention, Organisation, Person, Source
 from .versions import version_urls
 
 app_name = "interventions"
@@ -20,6 +20,8 @@ urlpatterns = [
         views.OrganisationDetail.as_view(),
         name="organisation-detail",
     ),
+    path("people/", views.PersonList.as_view(), name="person-list"),
+    path("people/<slug:slug>/", views.PersonDetail.as_view(), name="person-detail"),
     path("sources/", views.SourceList.as_view(), name="source-list"),
     path("sources/<slug:slug>/", views.SourceDetail.as_view(), name="source-detail"),
     path("search/", views.search, name="search"),
@@ -31,4 +33,5 @@ urlpatterns = [
     *version_urls("councils", Council, "Council", "council"),
     *version_urls("organisations", Organisation, "Organisation", "organisation"),
     *version_urls("sources", Source, "Source", "source", views.SourceDetail.extra_query_params),
+    *version_urls("people", Person, "Person", "person"),
 ]

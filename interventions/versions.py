@@ -293,6 +293,9 @@ class VersionPage(View):
             body = item.council or item.organisation
             who = ", ".join(x for x in (item.person_name, name_or_placeholder(body, public)) if x)
             text = f"{who}: {item.get_role_display()}"
+        elif item._meta.model_name == "post":
+            body = name_or_placeholder(item.council or item.organisation, public)
+            text = ", ".join(x for x in (item.title, body) if x)
         else:
             text = str(item)
         return {"text": text, "source": item.source, "locator": item.locator}

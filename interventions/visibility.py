@@ -12,7 +12,8 @@ draft, and every page, format and file that renders one asks `may_name()` first:
 
 - a council's successor and predecessors, and the source that first names it;
 - an organisation's council (the council a board belongs to) and its source;
-- a participant's council;
+- a participant's council and person;
+- the source that first names a person, and the council of a post they held;
 - a spending line's payer and payee councils.
 
 The fact stays; the unpublished party is left out, or shown as NOT_PUBLISHED, with no name
@@ -38,6 +39,9 @@ HIDDEN_RELATIONS = {
     ("interventions.organisation", "source"),
     ("interventions.organisation", "council"),
     ("interventions.participant", "council"),
+    ("interventions.participant", "person"),
+    ("interventions.person", "source"),
+    ("interventions.post", "council"),
 }  # other apps add theirs from their AppConfig.ready() (ratings.sections)
 
 

@@ -22,6 +22,8 @@ MODELS = [
     "interventions.Organisation",
     "interventions.ServiceArea",
     "interventions.Discrepancy",
+    "interventions.Person",
+    "interventions.Post",
     "interventions.Intervention",
     "interventions.Participant",
     "interventions.Phase",

@@ -45,6 +45,27 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
     locator = "para 2"
 
 
+class PersonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = im.Person
+
+    slug = factory.Sequence(lambda n: f"person-{n}")
+    name = factory.Sequence(lambda n: f"Person Number {n}")
+    source = factory.SubFactory(SourceFactory)
+    locator = "para 3"
+
+
+class PostFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = im.Post
+
+    person = factory.SubFactory(PersonFactory)
+    position = factory.Sequence(lambda n: n + 1)
+    title = factory.Sequence(lambda n: f"Director number {n}")
+    source = factory.SubFactory(SourceFactory)
+    locator = "para 4"
+
+
 class InterventionFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = im.Intervention

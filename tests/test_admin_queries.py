@@ -13,6 +13,8 @@ EXPECTED = {
     "interventions.Organisation": 5,
     "interventions.ServiceArea": 5,
     "interventions.Discrepancy": 5,
+    "interventions.Person": 5,
+    "interventions.Post": 6,
     "interventions.Intervention": 8,
     "interventions.Participant": 6,
     "interventions.Phase": 6,

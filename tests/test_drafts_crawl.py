@@ -17,7 +17,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from interventions.models import Council, Intervention, Organisation, Source
+from interventions.models import Council, Intervention, Organisation, Person, Source
 from interventions.versions import record_versions
 from ratings.models import Inspection
 
@@ -33,6 +33,7 @@ LISTS = [
     "ratings:inspection-list",
     "ratings:statistic-list",
     "interventions:organisation-list",
+    "interventions:person-list",
 ]
 DETAIL_FORMATS = ("", "?format=json", "?format=bibtex", "?format=ris")
 
@@ -86,7 +87,7 @@ def public_addresses() -> list[str]:
     urls = ["/", "/sitemap.xml", "/data/", "/data/casebook-data.zip"]
     for name in LISTS:
         urls += [reverse(name), f"{reverse(name)}?format=csv", f"{reverse(name)}?format=json"]
-    for model in (Intervention, Council, Source, Inspection, Organisation):
+    for model in (Intervention, Council, Source, Inspection, Organisation, Person):
         for record in model.objects.published().order_by("pk"):
             page = record.get_absolute_url()
             urls += [page + suffix for suffix in DETAIL_FORMATS]

@@ -14,6 +14,7 @@ from interventions.views import (
     CouncilList,
     InterventionList,
     OrganisationList,
+    PersonList,
     SourceList,
     WorkstreamList,
 )
@@ -33,6 +34,7 @@ LISTS = {
     "ratings:inspection-list": InspectionList,
     "ratings:statistic-list": StatisticList,
     "interventions:organisation-list": OrganisationList,
+    "interventions:person-list": PersonList,
 }
 
 
@@ -42,6 +44,8 @@ def make_rows(n):
         intervention = f.InterventionFactory()
         f.WorkstreamFactory(intervention=intervention)
         f.ParticipantFactory(intervention=intervention)
+        person = f.PostFactory(council=intervention.subject_council).person
+        f.ParticipantFactory(intervention=intervention, person=person, person_name=person.name)
         judgement = f.JudgementFactory(inspection__council=intervention.subject_council)
         f.SpendingLineFactory(council=intervention.subject_council, intervention=intervention)
         f.StatisticFactory(council=intervention.subject_council)
@@ -305,6 +309,7 @@ def test_list_page_subclasses_are_all_routed():
             InspectionList,
             StatisticList,
             OrganisationList,
+            PersonList,
         )
         if issubclass(cls, ListPage)
     }

@@ -11,7 +11,7 @@ import pytest
 from django.urls import reverse
 
 from interventions.listing import ListPage
-from interventions.models import Council, Intervention, Organisation, Source
+from interventions.models import Council, Intervention, Organisation, Person, Source
 from ratings.models import Inspection
 
 from . import factories as f
@@ -23,6 +23,7 @@ LISTS = [
     "interventions:council-list",
     "interventions:workstream-list",
     "interventions:organisation-list",
+    "interventions:person-list",
     "interventions:source-list",
     "ratings:inspection-list",
     "ratings:statistic-list",
@@ -36,7 +37,7 @@ def page_kinds() -> dict[str, str]:
     """One address of every kind of page, on the seed data."""
     first = {
         model.__name__.lower(): model._default_manager.published().order_by("pk").first()
-        for model in (Intervention, Council, Organisation, Source, Inspection)
+        for model in (Intervention, Council, Organisation, Person, Source, Inspection)
     }
     return {
         "home": reverse("home"),

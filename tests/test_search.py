@@ -79,7 +79,9 @@ def test_people_phases_milestones_inspections_judgements_spending_and_statistics
     f.SpendingLineFactory(amount_gbp=Decimal("3600000"), as_printed="up to £3.6 million")
     f.StatisticFactory(measure="Looked-after children per 10,000", as_printed="71")
     kinds = lambda q: {r["kind"] for r in results(client, q)}  # noqa: E731
-    assert kinds("Quenby") == {"people"}
+    assert kinds("Quenby") == {"participants"}
+    f.PersonFactory(name="Marion Quenby", variants="M. Quenby")
+    assert kinds("Quenby") == {"participants", "people"}
     assert kinds("stabilisation") == {"phases"}
     assert kinds("commissioner appointed") == {"milestones"}
     assert "inspections" in kinds("joint area review")

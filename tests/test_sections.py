@@ -216,7 +216,7 @@ def staff(client):
     [
         ("case study", 15, 17),
         ("council", 14, 16),  # 13 + the "Compare with…" chooser's councils
-        ("source", 15, 17),
+        ("source", 17, 19),  # one query per kind of fact that cites a report (people: two)
         ("inspection", 4, 6),
         # The case study's version: its sections as they stood (links both ways included)
         # and the versions of the disagreements its facts belong to (one query).

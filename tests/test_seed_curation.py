@@ -22,7 +22,14 @@ pytestmark = pytest.mark.django_db
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
 # The shared records and one report's case study: enough rows of every shape, and quick.
-FILES = ("00_sources", "01_councils", "02_organisations", "03_service_areas", "30_stoke_serco")
+FILES = (
+    "00_sources",
+    "01_councils",
+    "02_organisations",
+    "03_service_areas",
+    "05_people",
+    "30_stoke_serco",
+)
 STOKE = "stoke-serco-partnership"
 CASE_FILE = "30_stoke_serco.yaml"
 

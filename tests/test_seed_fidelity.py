@@ -96,6 +96,7 @@ def test_judgement_tables_keep_every_printed_row_in_order(seeded):
 OWN_WORDS = {
     "interventions.Intervention": ("summary", "trigger", "target", "outcome"),
     "interventions.Participant": ("description",),
+    "interventions.Person": ("note",),
     "interventions.Phase": ("description",),
     "interventions.Workstream": ("objective",),
     "interventions.Lesson": ("text",),

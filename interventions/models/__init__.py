@@ -17,6 +17,7 @@ from .cases import (
     Workstream,
 )
 from .common import DatePrecision, Qualifier, format_partial_date
+from .people import Person, Post
 from .quality import CouncilWithoutType, InterventionWithoutDates
 from .search import SearchDocument
 from .site import DataVersion
@@ -42,7 +43,9 @@ __all__ = [
     "OrganisationKind",
     "Participant",
     "ParticipantRole",
+    "Person",
     "Phase",
+    "Post",
     "Qualifier",
     "RecordVersion",
     "Region",

@@ -122,7 +122,7 @@ class InterventionQuerySet(PublishedQuerySet):
         links = InterventionLink.objects.select_related(*link_end)
         return self.select_related("subject_council", *cited).prefetch_related(
             "service_areas",
-            part("participants", "council", "organisation"),
+            part("participants", "council", "organisation", "person"),
             part("phases"),
             part("workstreams"),
             part("lessons"),
@@ -301,9 +301,21 @@ class Participant(InterventionPart):
         blank=True,
         related_name="participations",
     )
+    person = models.ForeignKey(
+        "interventions.Person",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="participations",
+        help_text="The person's own record, if they are named (their page lists this role).",
+    )
     role = models.CharField(max_length=20, choices=ParticipantRole.choices)
     person_name = models.CharField(
-        "person", max_length=200, blank=True, default="", help_text="A named individual, if any."
+        "person's name",
+        max_length=200,
+        blank=True,
+        default="",
+        help_text="A named individual, as printed here (filled from the person's record).",
     )
     post = models.CharField(
         max_length=200, blank=True, default="", help_text="Their post or title, as printed."
@@ -323,6 +335,7 @@ class Participant(InterventionPart):
             models.CheckConstraint(
                 condition=Q(council__isnull=False)
                 | Q(organisation__isnull=False)
+                | Q(person__isnull=False)
                 | ~Q(person_name=""),
                 name="participant_names_someone",
             ),
@@ -335,6 +348,11 @@ class Participant(InterventionPart):
         body = self.council or self.organisation
         who = ", ".join(str(part) for part in (self.person_name, body) if part)
         return f"{who}: {self.get_role_display()}"
+
+    def save(self, *args, **kwargs):
+        if self.person_id and not self.person_name:
+            self.person_name = self.person.name
+        super().save(*args, **kwargs)
 
 
 class Phase(InterventionPart):

@@ -37,6 +37,19 @@ def party(context, record, link=True):
 
 
 @register.simple_tag(takes_context=True)
+def person(context, participant):
+    """A participant's name as printed here, linked to the person's page when they have one
+    the reader may see (a draft person's name is still the participant's, unlinked)."""
+    record = participant.person if participant.person_id else None
+    name = participant.person_name or (
+        str(record) if may_name(record, public_reader(context)) else ""
+    )
+    if record is not None and may_name(record, public_reader(context)):
+        return format_html('<a href="{}">{}</a>', record.get_absolute_url(), name)
+    return name
+
+
+@register.simple_tag(takes_context=True)
 def cite(context, fact):
     """A numbered footnote marker for a fact, linked to its note at the end of the page.
 

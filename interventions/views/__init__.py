@@ -1,5 +1,18 @@
-from .details import CouncilDetail, InterventionDetail, OrganisationDetail, SourceDetail
-from .lists import CouncilList, InterventionList, OrganisationList, SourceList, WorkstreamList
+from .details import (
+    CouncilDetail,
+    InterventionDetail,
+    OrganisationDetail,
+    PersonDetail,
+    SourceDetail,
+)
+from .lists import (
+    CouncilList,
+    InterventionList,
+    OrganisationList,
+    PersonList,
+    SourceList,
+    WorkstreamList,
+)
 from .site import healthz, home, search
 
 __all__ = [
@@ -9,6 +22,8 @@ __all__ = [
     "InterventionList",
     "OrganisationDetail",
     "OrganisationList",
+    "PersonDetail",
+    "PersonList",
     "SourceDetail",
     "SourceList",
     "WorkstreamList",

@@ -8,6 +8,7 @@ from ..filters import (
     CouncilFilter,
     InterventionFilter,
     OrganisationFilter,
+    PersonFilter,
     SourceFilter,
     WorkstreamFilter,
 )
@@ -19,6 +20,8 @@ from ..models import (
     InterventionKind,
     Organisation,
     OrganisationKind,
+    ParticipantRole,
+    Person,
     Region,
     ServiceArea,
     Source,
@@ -315,3 +318,53 @@ class OrganisationList(ListPage):
                 + count_rows(spending, "payer_organisation"),
             )
         )
+
+
+class PersonList(ListPage):
+    title = "People"
+    intro = (
+        "Every person the reports name, with their names as printed, the posts they held "
+        "and how many roles in interventions Casebook records for each."
+    )
+    template_name = "interventions/person_list.html"
+    filterset_class = PersonFilter
+    default_sort = "name"
+    facets = [
+        Facet(
+            "role",
+            "Role in an intervention",
+            "participations__role",
+            choices=ParticipantRole.choices,
+        ),
+        Facet(
+            "organisation",
+            "Organisation of a post",
+            "posts__organisation__slug",
+            "posts__organisation__name",
+        ),
+    ]
+    columns = [
+        Column(
+            "name", "Name as printed", lambda o: o.name, "name", link=lambda o: o.get_absolute_url()
+        ),
+        Column("variants", "Also printed as", lambda o: "; ".join(o.variant_list)),
+        Column("posts", "Posts", lambda o: o.n_posts, "n_posts", numeric=True),
+        Column(
+            "participations",
+            "Roles in interventions",
+            lambda o: o.n_participations,
+            "n_participations",
+            numeric=True,
+        ),
+        # Where the reports first name them: a draft source is "Not yet published", no place.
+        Column("source", "First named in", lambda o: name_or_placeholder(o.source)),
+        Column(
+            "locator",
+            "Where in the source",
+            lambda o: o.locator if may_name(o.source) else "",
+            in_html=False,
+        ),
+    ]
+
+    def get_queryset(self):
+        return Person.objects.published().for_list()

@@ -27,6 +27,7 @@ def home(request):
         (20, "councils", "interventions.Council", "interventions:council-list"),
         (50, "workstreams", "interventions.Workstream", "interventions:workstream-list"),
         (70, "organisations", "interventions.Organisation", "interventions:organisation-list"),
+        (75, "people", "interventions.Person", "interventions:person-list"),
         (80, "sources", "interventions.Source", "interventions:source-list"),
     ]
     # Other apps' counts come from the section registry (ratings.sections registers its own).

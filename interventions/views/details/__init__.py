@@ -12,6 +12,13 @@ sections `ratings` registers, never by importing `ratings`.
 from .council import CouncilDetail
 from .intervention import InterventionDetail
 from .organisation import OrganisationDetail
+from .person import PersonDetail
 from .source import SourceDetail
 
-__all__ = ["CouncilDetail", "InterventionDetail", "OrganisationDetail", "SourceDetail"]
+__all__ = [
+    "CouncilDetail",
+    "InterventionDetail",
+    "OrganisationDetail",
+    "PersonDetail",
+    "SourceDetail",
+]

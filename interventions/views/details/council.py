@@ -99,6 +99,7 @@ class CouncilDetail(DetailPage):
                     "role": p.role,
                     "role_label": p.get_role_display(),
                     "person": p.person_name,
+                    "person_record": self.body(p.person),
                     "post": p.post,
                     "description": p.description,
                     **self.cited(p),

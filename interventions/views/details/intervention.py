@@ -122,6 +122,7 @@ class InterventionDetail(DetailPage):
                     "council": self.body(p.council),
                     "organisation": self.body(p.organisation),
                     "person": p.person_name,
+                    "person_record": self.body(p.person),
                     "post": p.post,
                     "role": p.role,
                     "role_label": p.get_role_display(),

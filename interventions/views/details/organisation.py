@@ -85,6 +85,7 @@ class OrganisationDetail(DetailPage):
                     "role": p.role,
                     "role_label": p.get_role_display(),
                     "person": p.person_name,
+                    "person_record": self.body(p.person),
                     "post": p.post,
                     "description": p.description,
                     "start": partial_date_json(

@@ -68,6 +68,13 @@ OWN_SOURCE_ROWS = {
         ("council",),
         130,
     ),
+    "interventions.person": ("interventions_person_facts", "People", (), 140),
+    "interventions.post": (
+        "interventions_post_facts",
+        "Posts held",
+        ("person", "council", "organisation"),
+        145,
+    ),
 }
 
 
@@ -99,8 +106,11 @@ def describe_fact(fact, public: bool = True) -> tuple[str, str]:
             f"{fact.to_intervention.title}",
             "",
         )
-    if name == "council":
+    if name in ("council", "person"):
         return fact.name, ""
+    if name == "post":
+        body = name_or_placeholder(fact.council or fact.organisation, public)
+        return ", ".join(p for p in (fact.title, body) if p), fact.person.name
     return str(fact), name_or_placeholder(getattr(fact, "council", None), public)
 
 

@@ -1,0 +1,139 @@
+"""The person page: a name as printed (and its variants), the posts held, the roles taken.
+
+Each post and each role is footnoted to its report. A role's council, a post's council and
+the report that first names the person may be drafts: those are not named to the public
+(interventions.visibility).
+"""
+
+from __future__ import annotations
+
+from itertools import chain, groupby
+
+from django.urls import reverse
+
+from ... import glance
+from ...models import Person
+from . import base
+from .base import DetailPage, capped, shown
+from .serialise import partial_date_json
+
+
+def person_lists(person: Person, public: bool) -> dict:
+    """The posts and the roles: one query each, at most TABLE_LIMIT rows."""
+    posts, post_more = capped(
+        shown(person.posts.select_related("council", "organisation", "source"), public).order_by(
+            "position"
+        )
+    )
+    participations, participation_more = capped(
+        shown(
+            person.participations.select_related(
+                "intervention__subject_council",
+                "intervention__source",
+                "council",
+                "organisation",
+                "source",
+                "discrepancy",
+            ),
+            public,
+        ).order_by("intervention__start_date", "intervention__title", "intervention_id", "position")
+    )
+    return {
+        "posts": posts,
+        "post_more": post_more,
+        "participations": participations,
+        "participation_more": participation_more,
+        "participation_groups": [
+            (roles[0].intervention, roles)
+            for _, group in groupby(participations, key=lambda p: p.intervention_id)
+            for roles in [list(group)]
+        ],
+    }
+
+
+class PersonDetail(DetailPage):
+    model = Person
+    template_name = "interventions/person_detail.html"
+    kind = "Person"
+
+    list_route = "interventions:person-list"
+    list_title = "People"
+
+    def detail_queryset(self):
+        return Person.objects.select_related("source")
+
+    def description(self):
+        return (
+            "A person the reports name: the posts they held and the interventions they took "
+            "part in, with their roles and dates."
+        )
+
+    def glance(self, parts):
+        return glance.person_page(self.object, parts)
+
+    def parts(self):
+        parts = person_lists(self.object, self.public)
+        parts.update(
+            table_limit=base.TABLE_LIMIT,
+            person_list_url=self.absolute(reverse("interventions:person-list")),
+        )
+        parts["disagreements"] = self.disagreements(parts)
+        return parts
+
+    def facts(self, parts):
+        return chain(
+            [self.object],
+            parts["posts"],
+            parts["participations"],
+            (v for d in parts.get("disagreements", []) for v in d.versions),
+        )
+
+    def as_json(self, parts):
+        person = self.object
+        return {
+            "url": self.absolute(person.get_absolute_url()),
+            "slug": person.slug,
+            "name": person.name,
+            "variants": person.variant_list,
+            "note": person.note,
+            **self.cited(person),
+            "posts": [
+                {
+                    "position": post.position,
+                    "title": post.title,
+                    "council": self.body(post.council),
+                    "organisation": self.body(post.organisation),
+                    "start": partial_date_json(post.start_date, post.start_date_precision),
+                    "end": partial_date_json(post.end_date, post.end_date_precision),
+                    **self.cited(post),
+                }
+                for post in parts["posts"]
+            ],
+            "participations": [
+                {
+                    "intervention": self.body(p.intervention),
+                    "subject_council": self.body(p.intervention.subject_council),
+                    "role": p.role,
+                    "role_label": p.get_role_display(),
+                    "post": p.post,
+                    "council": self.body(p.council),
+                    "organisation": self.body(p.organisation),
+                    "description": p.description,
+                    "start": partial_date_json(
+                        p.intervention.start_date, p.intervention.start_date_precision
+                    ),
+                    "end": partial_date_json(
+                        p.intervention.end_date, p.intervention.end_date_precision
+                    ),
+                    **self.cited(p),
+                }
+                for p in parts["participations"]
+            ],
+            "truncated": {
+                "posts": parts["post_more"],
+                "participations": parts["participation_more"],
+                "listed_at_most": base.TABLE_LIMIT,
+            },
+            "sources_differ": self.disagreements_json(parts["disagreements"]),
+            "citation": self.citation_json(),
+        }
