@@ -43,6 +43,7 @@ from .records import (
     inspection_detail_schema,
     intervention_schema,
     organisation_schema,
+    person_schema,
     source_schema,
     version_schema,
 )
@@ -70,6 +71,7 @@ def detail_operations() -> dict:
         CouncilDetail,
         InterventionDetail,
         OrganisationDetail,
+        PersonDetail,
         SourceDetail,
     )
     from ratings.views import InspectionDetail
@@ -79,6 +81,7 @@ def detail_operations() -> dict:
         CouncilDetail: ("Council", council_schema),
         OrganisationDetail: ("Organisation", organisation_schema),
         SourceDetail: ("Source", source_schema),
+        PersonDetail: ("Person", person_schema),
         InspectionDetail: ("Inspection", inspection_detail_schema),
     }
 

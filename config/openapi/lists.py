@@ -41,6 +41,7 @@ COLUMN_SCHEMAS = {
     "statistics": INTEGER,
     "facts": INTEGER,
     "payments": INTEGER,
+    "posts": INTEGER,
     # Flags.
     "mentioned_only": BOOLEAN,
     # Money and measured values, exact.

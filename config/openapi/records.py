@@ -67,6 +67,7 @@ def intervention_schema() -> dict:
                         "council": ref("Body"),
                         "organisation": ref("Body"),
                         "person": STRING,
+                        "person_record": ref("Body"),
                         "post": STRING,
                         "role": choice(ParticipantRole),
                         "role_label": STRING,
@@ -200,6 +201,7 @@ def council_schema() -> dict:
                         "role": choice(ParticipantRole),
                         "role_label": STRING,
                         "person": STRING,
+                        "person_record": ref("Body"),
                         "post": STRING,
                         "description": STRING,
                         **cited(),
@@ -266,6 +268,7 @@ def organisation_schema() -> dict:
                         "role": choice(ParticipantRole),
                         "role_label": STRING,
                         "person": STRING,
+                        "person_record": ref("Body"),
                         "post": STRING,
                         "description": STRING,
                         "start": ref("PartialDate"),
@@ -285,6 +288,55 @@ def organisation_schema() -> dict:
                     "payments_made": BOOLEAN,
                     "listed_at_most": INTEGER,
                 }
+            ),
+            **detail_common(),
+        }
+    )
+
+
+def person_schema() -> dict:
+    from interventions.models import ParticipantRole
+
+    return strict(
+        {
+            "url": URL,
+            "slug": STRING,
+            "name": STRING,
+            "variants": array(STRING),
+            "note": STRING,
+            **cited(),
+            "posts": array(
+                strict(
+                    {
+                        "position": INTEGER,
+                        "title": STRING,
+                        "council": ref("Body"),
+                        "organisation": ref("Body"),
+                        "start": ref("PartialDate"),
+                        "end": ref("PartialDate"),
+                        **cited(),
+                    }
+                )
+            ),
+            "participations": array(
+                strict(
+                    {
+                        "intervention": ref("Body"),
+                        "subject_council": ref("Body"),
+                        "role": choice(ParticipantRole),
+                        "role_label": STRING,
+                        "post": STRING,
+                        "council": ref("Body"),
+                        "organisation": ref("Body"),
+                        "description": STRING,
+                        "start": ref("PartialDate"),
+                        "end": ref("PartialDate"),
+                        **cited(),
+                    }
+                )
+            ),
+            "truncated": strict(
+                {"posts": BOOLEAN, "participations": BOOLEAN, "listed_at_most": INTEGER}
             ),
             **detail_common(),
         }
