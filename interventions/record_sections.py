@@ -103,6 +103,45 @@ def load_organisation_participations(organisation, state: State) -> dict:
     return participations(organisation, state)
 
 
+# The person page ------------------------------------------------------------------------
+
+PERSON = "interventions.person"
+
+
+def load_person_about(person, state: State) -> dict:
+    return {"person_list_url": list_url("interventions:person-list")}
+
+
+def load_person_posts(person, state: State) -> dict:
+    related = ("council", "organisation", "source")
+    live = shown(person.posts.select_related(*related), state.public).order_by("position")
+    posts, more = state.listed(person, "posts", live, related, ("position", "id"))
+    return {"posts": posts, "post_more": more}
+
+
+def load_person_participations(person, state: State) -> dict:
+    related = (
+        "intervention__subject_council",
+        "intervention__source",
+        "council",
+        "organisation",
+        *CITED,
+    )
+    order = (
+        F("intervention__start_date").asc(nulls_first=True),
+        "intervention__title",
+        "intervention_id",
+        "position",
+    )
+    live = shown(person.participations.select_related(*related), state.public).order_by(*order)
+    rows, more = state.listed(person, "participations", live, related, order)
+    return {
+        "participations": rows,
+        "participation_more": more,
+        "participation_groups": by_intervention(rows),
+    }
+
+
 # The source page ------------------------------------------------------------------------
 
 SOURCE = "interventions.source"
@@ -213,6 +252,32 @@ SECTIONS = [
         (ORGANISATION,),
         load_organisation_participations,
         20,
+        facts=lambda c: c["participations"],
+    ),
+    Section(
+        "person-about",
+        "About this person",
+        "sections/interventions/person_about.html",
+        (PERSON,),
+        load_person_about,
+        10,
+    ),
+    Section(
+        "person-posts",
+        "Posts held",
+        "sections/interventions/person_posts.html",
+        (PERSON,),
+        load_person_posts,
+        20,
+        facts=lambda c: c["posts"],
+    ),
+    Section(
+        "person-participations",
+        "Taking part in interventions",
+        "sections/interventions/person_participations.html",
+        (PERSON,),
+        load_person_participations,
+        30,
         facts=lambda c: c["participations"],
     ),
     Section(

@@ -238,9 +238,14 @@ def test_a_person_version_lists_the_posts_as_they_stood(client, seeded):
     person = Person.objects.get(slug="andrew-ireland")
     assert [v.number for v in record_versions(person)] == [1]
     page = text(client.get("/people/andrew-ireland/versions/v1/"))
-    assert "Posts held" in page
-    assert "Acting Director of Swindon Social Services, Swindon Borough Council" in page
-    assert "Area Director East/West Kent, Kent County Council" in page
+    # The page's own sections as they stood: each post in its row, with its body.
+    posts = page[page.index('id="posts-heading"') : page.index('id="participations-heading"')]
+    for title, body in [
+        ("Acting Director of Swindon Social Services", "Swindon Borough Council"),
+        ("Area Director East/West Kent", "Kent County Council"),
+    ]:
+        row = posts[posts.index(title) :]
+        assert body in row[: row.index("</tr>")], title
 
 
 # The person page: the data version, the person with its source, its history (count and

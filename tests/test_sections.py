@@ -296,6 +296,14 @@ def test_each_detail_page_takes_a_fixed_number_of_queries(
             ],
         ),
         (
+            "interventions.person",
+            [
+                ("person-about", "interventions.record_sections"),
+                ("person-posts", "interventions.record_sections"),
+                ("person-participations", "interventions.record_sections"),
+            ],
+        ),
+        (
             "ratings.inspection",
             [
                 ("inspection-facts", "ratings.record_sections"),
@@ -431,3 +439,24 @@ def test_a_source_version_lists_the_facts_citing_it_as_they_stood(client):
     paged = text_of(client, f"{old_url}?facts=phase")
     assert "Diagnostic review" in paged
     assert "Back to every kind of fact" in paged
+
+
+@pytest.mark.django_db
+def test_a_person_version_shows_their_posts_and_roles_as_they_stood(client):
+    person = f.PersonFactory(name="Jan Westley", slug="jan-westley")
+    post = f.PostFactory(person=person, title="Interim director")
+    f.ParticipantFactory(person=person, person_name="Jan Westley", post="Independent chair")
+    person.note = "Named in two reports."
+    person.save()
+    old_url = f.latest_version_url(person)
+
+    post.title = "Director of children's services"
+    post.save()
+
+    old = text_of(client, old_url)
+    live = text_of(client, person.get_absolute_url())
+    assert "Interim director" in old
+    assert "Director of children's services" not in old
+    assert "Director of children&#x27;s services" in live
+    assert "Independent chair" in old
+    assert {"facts", "posts", "participations", "footnotes"} <= headings_of(old)

@@ -29,6 +29,11 @@ from .common import (
 class PersonQuerySet(PublishedQuerySet):
     public_flags = ("published",)
 
+    def for_detail(self):
+        """What the person page reads with the person: the report that first names them (its
+        sections read the posts and the roles, each in one capped query)."""
+        return self.select_related("source")
+
     def for_list(self):
         """The people list: each person with how many posts and roles they have (public)."""
         from .cases import Participant

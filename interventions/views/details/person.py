@@ -7,48 +7,14 @@ the report that first names the person may be drafts: those are not named to the
 
 from __future__ import annotations
 
-from itertools import chain, groupby
-
-from django.urls import reverse
+from itertools import chain
 
 from ... import glance
 from ...models import Person
+from ...sections import page_sections, section_facts
 from . import base
-from .base import DetailPage, capped, shown
+from .base import DetailPage
 from .serialise import partial_date_json
-
-
-def person_lists(person: Person, public: bool) -> dict:
-    """The posts and the roles: one query each, at most TABLE_LIMIT rows."""
-    posts, post_more = capped(
-        shown(person.posts.select_related("council", "organisation", "source"), public).order_by(
-            "position"
-        )
-    )
-    participations, participation_more = capped(
-        shown(
-            person.participations.select_related(
-                "intervention__subject_council",
-                "intervention__source",
-                "council",
-                "organisation",
-                "source",
-                "discrepancy",
-            ),
-            public,
-        ).order_by("intervention__start_date", "intervention__title", "intervention_id", "position")
-    )
-    return {
-        "posts": posts,
-        "post_more": post_more,
-        "participations": participations,
-        "participation_more": participation_more,
-        "participation_groups": [
-            (roles[0].intervention, roles)
-            for _, group in groupby(participations, key=lambda p: p.intervention_id)
-            for roles in [list(group)]
-        ],
-    }
 
 
 class PersonDetail(DetailPage):
@@ -60,7 +26,7 @@ class PersonDetail(DetailPage):
     list_title = "People"
 
     def detail_queryset(self):
-        return Person.objects.select_related("source")
+        return Person.objects.for_detail()
 
     def description(self):
         return (
@@ -72,19 +38,18 @@ class PersonDetail(DetailPage):
         return glance.person_page(self.object, parts)
 
     def parts(self):
-        parts = person_lists(self.object, self.public)
-        parts.update(
-            table_limit=base.TABLE_LIMIT,
-            person_list_url=self.absolute(reverse("interventions:person-list")),
-        )
+        # Its sections: about, posts held, roles in interventions (interventions.record_sections).
+        sections = page_sections(self.object, public=self.public, limit=base.TABLE_LIMIT)
+        parts = {"sections": sections, "table_limit": base.TABLE_LIMIT}
+        for section in sections:
+            parts.update(section.context)
         parts["disagreements"] = self.disagreements(parts)
         return parts
 
     def facts(self, parts):
         return chain(
             [self.object],
-            parts["posts"],
-            parts["participations"],
+            section_facts(parts["sections"]),
             (v for d in parts.get("disagreements", []) for v in d.versions),
         )
 
