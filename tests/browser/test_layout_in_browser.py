@@ -156,3 +156,26 @@ def test_a_printed_list_states_its_filters_count_date_and_address(site, page: Pa
         expect(headers.nth(i)).to_be_visible()
     right = page.locator(".list-table").evaluate("t => t.getBoundingClientRect().right")
     assert right <= page.evaluate("document.documentElement.clientWidth")
+
+
+@pytest.mark.parametrize(
+    ("path", "table"),
+    [
+        ("/interventions/kent-swindon-partnership/", "#money-heading ~ .table-scroll table"),
+        ("/councils/swindon/", "#inspections-heading ~ .table-scroll table"),
+        ("/people/julian-le-grand/", "#participations-heading ~ .table-scroll table"),
+    ],
+)
+def test_a_detail_pages_tables_become_stacked_rows_on_a_phone(site, page: Page, path, table):
+    """On a phone each row is a block: its heading, then each cell under its column's name;
+    on a desktop the same table keeps its columns."""
+    page.set_viewport_size({"width": 390, "height": 800})
+    page.goto(site + path)
+    cell = page.locator(f"{table} tbody td[data-label]").first
+    assert cell.evaluate("td => getComputedStyle(td).display") == "grid"
+    label = cell.get_attribute("data-label")
+    assert cell.evaluate("td => getComputedStyle(td, '::before').content") == f'"{label}"'
+    head = page.locator(f"{table} thead")
+    assert head.evaluate("h => h.getBoundingClientRect().height") <= 1  # read by screen readers
+    page.set_viewport_size({"width": 1280, "height": 800})
+    assert cell.evaluate("td => getComputedStyle(td).display") == "table-cell"
