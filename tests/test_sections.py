@@ -228,19 +228,22 @@ def staff(client):
         ("organisation version", 11, 13),
         ("source version", 20, 22),  # people and posts are kinds of fact citing a report too
         ("inspection version", 11, 13),
+        ("person", 4, 6),
+        ("person version", 8, 10),
     ],
 )
 def test_each_detail_page_takes_a_fixed_number_of_queries(
     client, seeded, django_assert_num_queries, settings, page, public_queries, staff_queries
 ):
-    from interventions.models import Organisation, Source
+    from interventions.models import Organisation, Person, Source
 
     settings.CASEBOOK_CACHE = False
     intervention = cited_version_of_seed()
     inspection = intervention.subject_council.inspections.order_by("pk").first()
     serco = Organisation.objects.get(slug="serco")
     source = Source.objects.order_by("pk").first()
-    for record in (intervention.subject_council, serco, source, inspection):
+    person = Person.objects.get(slug="andrew-ireland")
+    for record in (intervention.subject_council, serco, source, inspection, person):
         record.save()  # a version of each, as a curator's save makes
     urls = {
         "case study": KENT_SWINDON,
@@ -252,6 +255,8 @@ def test_each_detail_page_takes_a_fixed_number_of_queries(
         "organisation version": f.latest_version_url(serco),
         "source version": f.latest_version_url(source),
         "inspection version": f.latest_version_url(inspection),
+        "person": person.get_absolute_url(),
+        "person version": f.latest_version_url(person),
     }
     url = urls[page]
     with django_assert_num_queries(public_queries):
