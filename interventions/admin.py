@@ -268,12 +268,25 @@ class InterventionAdmin(CuratorAdmin):
             {
                 "fields": (
                     ("status", "mentioned_only"),
+                    ("status_as_of", "status_as_of_precision"),
+                    "status_note",
                     ("start_date", "start_date_precision"),
                     ("end_date", "end_date_precision"),
                 )
             },
         ),
-        ("What happened", {"fields": ("summary", "trigger", "target", "outcome", "target_met")}),
+        (
+            "What happened",
+            {
+                "fields": (
+                    "summary",
+                    "trigger",
+                    "target",
+                    "outcome",
+                    ("target_met", "target_met_note"),
+                )
+            },
+        ),
         ("Citation", {"fields": (*CITATION_FIELDS, "discrepancy")}),
     )
     inlines = (

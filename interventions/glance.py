@@ -89,7 +89,7 @@ def case_study(intervention, parts: dict) -> list[GlanceItem]:
     items.append(
         GlanceItem(
             "Target met?",
-            intervention.get_target_met_display() if intervention.target_met else "Not stated",
+            intervention.get_target_met_display() if intervention.target_met else "Not assessed",
             url="#facts-heading",
         )
     )

@@ -112,10 +112,19 @@ COLUMN_NOTES = {
     "milestone.end_date": "When an event that spans days ended.",
     "intervention.summary": "What the intervention was and did, in our words.",
     "intervention.kind": "What kind of intervention it was.",
-    "intervention.status": "Where the intervention stood when the report was written.",
+    "intervention.status": "Where the intervention stood, as the report states it; "
+    "unknown (Not stated) when the report does not say.",
+    "intervention.status_note": "Only when the status is not stated: our reading of it, in "
+    "our words.",
+    "intervention.status_as_of": "The date the report states the status at (usually its own "
+    "date); blank when the status is not stated or the report gives no full date.",
     "intervention.target": "The headline target the intervention was set, in our words.",
     "intervention.outcome": "What happened, in our words.",
-    "intervention.target_met": "Whether the headline target was met, as the reports judge it.",
+    "intervention.target_met": "Whether the headline target was met, as the reports judge it: "
+    "not-stated when there is a target but the report gives no verdict; blank when there is "
+    "nothing to judge yet or no verdict applies.",
+    "intervention.target_met_note": "Only when the verdict is not stated: our reading of it, in "
+    "our words.",
     "participant.intervention": "The intervention this participant took part in.",
     "participant.council": "The council that took part, if it was a council.",
     "participant.organisation": "The organisation that took part, if it was one.",

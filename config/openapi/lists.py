@@ -31,6 +31,7 @@ COLUMN_SCHEMAS = {
     "end": NULLABLE_DATE,
     "date": NULLABLE_DATE,
     "published": NULLABLE_DATE,
+    "status_as_of": NULLABLE_DATE,
     # Years and positions.
     "year": NULLABLE_YEAR,
     "position": INTEGER,

@@ -188,6 +188,7 @@ def compare_schema() -> dict:
                         "target": STRING,
                         "target_met": nullable(choice(TargetMet)),
                         "target_met_label": nullable(STRING),
+                        "target_met_note": STRING,
                         "grades_before": outcome_grades(),
                         "grades_after": outcome_grades(),
                     }

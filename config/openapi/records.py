@@ -40,6 +40,8 @@ def intervention_schema() -> dict:
             "kind_label": STRING,
             "status": choice(Status),
             "status_label": STRING,
+            "status_as_of": ref("PartialDate"),
+            "status_note": STRING,
             "mentioned_in_passing": BOOLEAN,
             "service_areas": array(STRING),
             "start": ref("PartialDate"),
@@ -59,6 +61,7 @@ def intervention_schema() -> dict:
             ),
             "target_met": nullable(choice(TargetMet)),
             "target_met_label": nullable(STRING),
+            "target_met_note": STRING,
             **cited(),
             "participants": array(
                 strict(

@@ -1,5 +1,6 @@
 """The case studies: interventions and their parts."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
@@ -41,9 +42,16 @@ class Status(models.TextChoices):
 
 
 class TargetMet(models.TextChoices):
+    """Whether the headline target was met, as the report judges it.
+
+    "Not stated" means the report has a target to judge against but gives no verdict on it;
+    blank means there is nothing to judge yet (a review, an option never taken up, or an
+    intervention still under way with no verdict due)."""
+
     MET = "met", "Met"
     PARTLY = "partly", "Partly met"
     NOT_MET = "not-met", "Not met"
+    NOT_STATED = "not-stated", "Not stated"
 
 
 class ServiceArea(models.Model):
@@ -152,7 +160,25 @@ class Intervention(Fact):
     )
     kind = models.CharField(max_length=20, choices=InterventionKind.choices)
     service_areas = models.ManyToManyField(ServiceArea, blank=True, related_name="interventions")
-    status = models.CharField(max_length=12, choices=Status.choices)
+    status = models.CharField(
+        max_length=12,
+        choices=Status.choices,
+        help_text='As the report states it; "Not stated" when it does not (reading in the note).',
+    )
+    status_note = models.TextField(
+        "status note",
+        blank=True,
+        default="",
+        help_text=(
+            'Only with "Not stated": the curator\'s reading of the status, in our own words, '
+            "shown beside it."
+        ),
+    )
+    status_as_of, status_as_of_precision = partial_date_fields(
+        "status as of",
+        "The date the report states the status at (usually the report's own date). "
+        'Blank with "Not stated". For a month or a year, enter its first day.',
+    )
     mentioned_only = models.BooleanField(
         "mentioned in passing",
         default=False,
@@ -165,11 +191,21 @@ class Intervention(Fact):
     target = models.TextField("headline target", blank=True, default="")
     outcome = models.TextField(blank=True, default="")
     target_met = models.CharField(
-        max_length=8,
+        max_length=10,
         choices=TargetMet.choices,
         blank=True,
         default="",
-        help_text="Leave blank when the reports do not say.",
+        help_text=(
+            '"Not stated" when there is a target but the report gives no verdict on it (put your '
+            "reading in the note); blank when there is nothing to judge (not assessed yet, or "
+            "not applicable: a review, or an option never taken up)."
+        ),
+    )
+    target_met_note = models.TextField(
+        "target met note",
+        blank=True,
+        default="",
+        help_text='Only with "Not stated": the curator\'s reading, in our own words.',
     )
     published = published_field()
 
@@ -193,8 +229,21 @@ class Intervention(Fact):
                 condition=Q(target_met="") | Q(target_met__in=TargetMet.values),
                 name="intervention_target_met_valid",
             ),
+            models.CheckConstraint(
+                condition=Q(status_note="") | Q(status=Status.UNKNOWN),
+                name="intervention_status_note_only_not_stated",
+            ),
+            models.CheckConstraint(
+                condition=Q(status_as_of__isnull=True) | ~Q(status=Status.UNKNOWN),
+                name="intervention_status_as_of_only_stated",
+            ),
+            models.CheckConstraint(
+                condition=Q(target_met_note="") | Q(target_met=TargetMet.NOT_STATED),
+                name="intervention_target_met_note_only_not_stated",
+            ),
             partial_date_constraint("start_date", "intervention_start_precision"),
             partial_date_constraint("end_date", "intervention_end_precision"),
+            partial_date_constraint("status_as_of", "intervention_status_as_of_precision"),
             date_order_constraint("start_date", "end_date", "intervention_end_after_start"),
         ]
 
@@ -217,6 +266,20 @@ class Intervention(Fact):
     def clean(self):
         validate_partial_date(self.start_date, self.start_date_precision, "start_date")
         validate_partial_date(self.end_date, self.end_date_precision, "end_date")
+        validate_partial_date(self.status_as_of, self.status_as_of_precision, "status_as_of")
+        errors = {}
+        if self.status == Status.UNKNOWN and self.status_as_of:
+            errors["status_as_of"] = (
+                "A status the report does not state has no date: leave this blank."
+            )
+        if self.status_note and self.status != Status.UNKNOWN:
+            errors["status_note"] = (
+                'The note is for "Not stated" only: a stated status speaks for itself.'
+            )
+        if self.target_met_note and self.target_met != TargetMet.NOT_STATED:
+            errors["target_met_note"] = 'The note is for "Not stated" only.'
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def start_display(self) -> str:
@@ -225,6 +288,10 @@ class Intervention(Fact):
     @property
     def end_display(self) -> str:
         return format_partial_date(self.end_date, self.end_date_precision)
+
+    @property
+    def status_as_of_display(self) -> str:
+        return format_partial_date(self.status_as_of, self.status_as_of_precision)
 
 
 class PartQuerySet(PublishedQuerySet):
@@ -283,6 +350,7 @@ class ParticipantRole(models.TextChoices):
     LEADERSHIP = "leadership", "Leadership post"
     ADVISER = "adviser", "Adviser"
     CONTRIBUTOR = "contributor", "Contributor"
+    NOT_STATED = "not-stated", "Not stated"
 
 
 class Participant(InterventionPart):
@@ -309,7 +377,11 @@ class Participant(InterventionPart):
         related_name="participations",
         help_text="The person's own record, if they are named (their page lists this role).",
     )
-    role = models.CharField(max_length=20, choices=ParticipantRole.choices)
+    role = models.CharField(
+        max_length=20,
+        choices=ParticipantRole.choices,
+        help_text='As the report states it; "Not stated" when it names them without a role.',
+    )
     person_name = models.CharField(
         "person's name",
         max_length=200,

@@ -64,6 +64,38 @@ COUNCIL_FACETS = [
 ]
 
 
+# What the report states about a status and a verdict, and the curator's reading where it
+# states none (exports only: the page itself shows them on each case study).
+STATUS_CLAIM_COLUMNS = [
+    Column(
+        "status_as_of",
+        "Status as of",
+        lambda o: o.status_as_of,
+        in_html=False,
+    ),
+    Column(
+        "status_as_of_precision",
+        "Status as of precision",
+        lambda o: o.status_as_of_precision,
+        in_html=False,
+    ),
+    Column("status_note", "Status note", lambda o: o.status_note, in_html=False),
+]
+TARGET_MET_NOTE_COLUMN = Column(
+    "target_met_note", "Target met note", lambda o: o.target_met_note, in_html=False
+)
+CLAIM_COLUMNS = [
+    *STATUS_CLAIM_COLUMNS,
+    Column(
+        "target_met",
+        "Target met",
+        lambda o: o.get_target_met_display() if o.target_met else "",
+        in_html=False,
+    ),
+    TARGET_MET_NOTE_COLUMN,
+]
+
+
 class InterventionList(ListPage):
     title = "Interventions"
     intro = (
@@ -93,6 +125,7 @@ class InterventionList(ListPage):
         ),
         Column("kind", "Kind", lambda o: o.get_kind_display(), "kind"),
         Column("status", "Status", lambda o: o.get_status_display(), "status"),
+        *CLAIM_COLUMNS,
         Column(
             "start",
             "Start",

@@ -19,7 +19,7 @@ from interventions.listing import CITATION_COLUMNS, Column, Facet, ListPage, csv
 from interventions.models import Council, Intervention, InterventionKind, Status, TargetMet
 from interventions.views.details.base import shown
 from interventions.views.details.serialise import money as json_money
-from interventions.views.lists import COUNCIL_FACETS
+from interventions.views.lists import COUNCIL_FACETS, STATUS_CLAIM_COLUMNS, TARGET_MET_NOTE_COLUMN
 from interventions.visibility import may_name
 
 from ..compare import (
@@ -331,6 +331,7 @@ OUTCOME_HEADERS = [
     "Cost",
     "Headline target",
     "Target met",
+    "Target met note",
     "Grades before",
     "Grades after",
     "Source",
@@ -352,6 +353,7 @@ def outcome_cells(o, public: bool) -> list:
         cost_text(o.cost),
         i.target,
         o.target_met,
+        i.target_met_note,
         grades_text(o.before),
         grades_text(o.after),
         *source_cells(i, public),
@@ -402,6 +404,7 @@ def outcome_json(o, public: bool) -> dict:
         "target": i.target,
         "target_met": i.target_met or None,
         "target_met_label": o.target_met or None,
+        "target_met_note": i.target_met_note,
         "grades_before": grades_json(o.before, public),
         "grades_after": grades_json(o.after, public),
     }
@@ -486,6 +489,9 @@ class OutcomeList(ListPage):
             lambda o: o.get_target_met_display() if o.target_met else "",
             "target_met",
         ),
+        TARGET_MET_NOTE_COLUMN,
+        Column("status", "Status", lambda o: o.get_status_display(), "status", in_html=False),
+        *STATUS_CLAIM_COLUMNS,
         outcome_column("grades_before", "Grades before", lambda o: grades_text(o.before)),
         outcome_column("grades_after", "Grades after", lambda o: grades_text(o.after)),
         *CITATION_COLUMNS,

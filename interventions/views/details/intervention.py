@@ -98,6 +98,8 @@ class InterventionDetail(DetailPage):
             "kind_label": i.get_kind_display(),
             "status": i.status,
             "status_label": i.get_status_display(),
+            "status_as_of": partial_date_json(i.status_as_of, i.status_as_of_precision),
+            "status_note": i.status_note,
             "mentioned_in_passing": i.mentioned_only,
             "service_areas": [area.name for area in parts["service_areas"]],
             "start": partial_date_json(i.start_date, i.start_date_precision),
@@ -115,6 +117,7 @@ class InterventionDetail(DetailPage):
             },
             "target_met": i.target_met or None,
             "target_met_label": i.get_target_met_display() if i.target_met else None,
+            "target_met_note": i.target_met_note,
             **self.cited(i),
             "participants": [
                 {
