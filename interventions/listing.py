@@ -204,8 +204,10 @@ class ListPage(FacetsMixin, CsvExportMixin, TemplateView):
                     return self.bad_request(fmt, [NO_ROWS_THERE])
                 problems.append(NO_ROWS_THERE)
                 page = paginator.get_page(1)
+        elif "cursor" in request.GET:
+            page = paginator.get_page(1)  # a cursor that could not be used: said above
         else:
-            page = paginator.get_page(page_param if "cursor" not in request.GET else "1")
+            page = paginator.get_page(page_param)
             if str(page.number) != page_param and "page" in request.GET:
                 if fmt == "json":
                     return self.bad_request(fmt, [f'There is no page "{page_param}".'])

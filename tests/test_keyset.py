@@ -233,6 +233,10 @@ def test_a_tampered_cursor_shows_page_one_with_a_notice(client, small_pages, ins
     assert html.context["page_obj"].number == 1
     assert any("changed or cut short" in p for p in html.context["problems"])
     assert "changed or cut short" in html.content.decode()
+    # Beside a page number, only the cursor is complained of: page 1 is shown.
+    both = client.get(url, {"cursor": "x", "page": "2"})
+    assert both.context["page_obj"].number == 1
+    assert len(both.context["problems"]) == 1
     for junk in ("", "x", "not-a-cursor:abc", "%00", "a" * 5000):
         assert client.get(url, {"format": "json", "cursor": junk}).status_code == 400
         assert client.get(url, {"cursor": junk}).status_code == 200
