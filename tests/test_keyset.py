@@ -16,6 +16,7 @@ from django.urls import resolve, reverse
 from config.pagekey import known_params
 from interventions import keyset, listing
 from interventions.models import OrganisationKind
+from interventions.views.lists import CouncilList
 from ratings.views.lists import InspectionList, SpendingList
 
 from . import factories as f
@@ -71,6 +72,15 @@ def spending():
         )
 
 
+@pytest.fixture
+def councils():
+    """Councils sorted by counts of related rows (annotations): mostly ties at 0, some 1 or 2."""
+    for n in range(19):
+        council = f.CouncilFactory(name=f"Council {n}", region=["london", "south-west"][n % 2])
+        for _ in range(n % 3 if n % 4 else 0):
+            f.InspectionFactory(council=council)
+
+
 def json_walk(client, url, sort):
     """Every page of the JSON by its `next` links: (urls of the rows, addresses visited)."""
     answer = client.get(url, {"format": "json", "sort": sort})
@@ -101,6 +111,7 @@ def sorts_of(view):
     [
         (InspectionList, "ratings:inspection-list", "inspections"),
         (SpendingList, "ratings:spending-list", "spending"),
+        (CouncilList, "interventions:council-list", "councils"),
     ],
 )
 def test_next_links_visit_every_row_once_in_order_for_every_sort(
