@@ -6,10 +6,10 @@ page by its path and the parameters its view knows only, sorted, and hands the v
 same normalised query: the view cannot see an unknown parameter, so the page it renders,
 its links and its canonical address included, is the one cached for every variant.
 
-A view's parameters: a list page's filters (its FilterSet) with sort, page, format and size; a
-detail or version page's format (and any it names in `extra_query_params`, as the source
-page's `facts` and `page`); the search's words, kind, page and format; the home page
-none. A list page that reads another parameter names it in `extra_query_params`. A route
+A view's parameters: a list page's filters (its FilterSet) with sort, page, cursor, format
+and size; a detail or version page's format (and any it names in `extra_query_params`, as
+the source page's `facts` and `page`); the search's words, kind, page and format; the home
+page none. A list page that reads another parameter names it in `extra_query_params`. A route
 not listed here (the sitemap, the data download) is keyed by its whole query string as it
 came, and its view sees the query unchanged.
 """
@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from django.http import QueryDict
 
-LIST_PARAMS = ("sort", "page", "format", "size")
+LIST_PARAMS = ("sort", "page", "cursor", "format", "size")
 NAMED_ROUTES = {
     "home": (),
     "interventions:search": ("q", "kind", "page", "format"),

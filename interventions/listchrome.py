@@ -90,6 +90,7 @@ def filter_chips(page, filterset, facets) -> list[Chip]:
             rest = request.GET.copy()
             rest.setlist(name, [v for v in rest.getlist(name) if v != value])
             rest.pop("page", None)
+            rest.pop("cursor", None)
             bad = name in errors
             chips.append(
                 Chip(
@@ -115,6 +116,7 @@ def export_query(page, filterset, sort: str) -> QueryDict:
     for name in filterset.errors:
         query.pop(name, None)
     query.pop("page", None)
+    query.pop("cursor", None)
     query.pop("size", None)
     if "sort" in query:
         if sort and sort != page.default_sort:

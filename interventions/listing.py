@@ -14,13 +14,17 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import F, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpResponse, JsonResponse, QueryDict
 from django.views.generic import TemplateView
 
 from .addresses import absolute
 from .csvexport import CsvExportMixin, csv_restore, csv_safe
 from .facets import Facet, FacetsMixin, QueryTooSlow, may_be_null, time_limit
+from .keyset import NEXT, NUMBERED_PAGES, PREVIOUS, BadCursor, Cursor, Key
+from .keyset import dumps as dump_cursor
+from .keyset import loads as load_cursor
+from .keyset import scope as cursor_scope
 from .listchrome import list_context
 from .paging import CachedCountPaginator
 
@@ -40,6 +44,10 @@ __all__ = [
 FORMATS = ("html", "csv", "json")
 # ?format=json&size=all answers every row on one page up to this many; beyond, the CSV.
 JSON_ALL_MAX = 10_000
+NO_ROWS_THERE = (
+    "The list has changed since the link you followed was made, and no rows are left where "
+    "it pointed; showing page 1."
+)
 
 
 @dataclass(frozen=True)
@@ -120,14 +128,14 @@ class ListPage(FacetsMixin, CsvExportMixin, TemplateView):
 
     def filter_data(self) -> QueryDict:
         data = self.request.GET.copy()
-        for param in ("sort", "page", "format", "size"):
+        for param in ("sort", "page", "cursor", "format", "size"):
             data.pop(param, None)
         return data
 
     def sort_columns(self) -> dict[str, Column]:
         return {c.key: c for c in self.columns if c.order_by}
 
-    def ordering(self) -> tuple[str, list]:
+    def ordering(self) -> tuple[str, Key]:
         sort = self.request.GET.get("sort") or self.default_sort
         key = sort.removeprefix("-")
         column = self.sort_columns().get(key)
@@ -135,17 +143,17 @@ class ListPage(FacetsMixin, CsvExportMixin, TemplateView):
             raise BadRequest(
                 f'Cannot sort by "{sort}". Sort by one of: {", ".join(self.sort_columns())}.'
             )
-        return sort, self.order_for(column, descending=sort.startswith("-"))
+        return sort, self.sort_key(column, descending=sort.startswith("-"))
+
+    def sort_key(self, column: Column, descending: bool) -> Key:
+        """Blanks last either way, but only where there can be blanks: NULLS LAST on a
+        column without NULLs would stop the database reading its order from an index.
+        Said explicitly, so SQLite and PostgreSQL (which differ) put them in the same place."""
+        model = self.filterset_class._meta.model
+        return Key(column.order_by, descending, may_be_null(model, column.order_by))
 
     def order_for(self, column: Column, descending: bool) -> list:
-        """Blanks last either way, but only where there can be blanks: NULLS LAST on a
-        column without NULLs would stop the database reading its order from an index."""
-        expression = F(column.order_by)
-        model = self.filterset_class._meta.model
-        nulls_last = True if may_be_null(model, column.order_by) else None
-        if descending:
-            return [expression.desc(nulls_last=nulls_last), "-pk"]
-        return [expression.asc(nulls_last=nulls_last), "pk"]
+        return self.sort_key(column, descending).ordering()
 
     # Responses ----------------------------------------------------------------
 
@@ -163,28 +171,49 @@ class ListPage(FacetsMixin, CsvExportMixin, TemplateView):
             for name, errors in filterset.errors.items()
         ]
         try:
-            sort, ordering = self.ordering()
+            sort, sort_key = self.ordering()
         except BadRequest as error:
             problems.append(str(error))
-            sort, ordering = self.default_sort, self.default_ordering()
+            sort, sort_key = self.default_sort, self.default_sort_key()
+        cursor = None
+        if "cursor" in request.GET and fmt != "csv":
+            try:
+                cursor = load_cursor(request.GET["cursor"], self.cursor_scope(sort))
+            except BadCursor as error:
+                problems.append(str(error))
         if fmt != "html" and problems:
             return self.bad_request(fmt, problems)
-        queryset = filterset.qs.order_by(*ordering)
+        queryset = filterset.qs.order_by(*sort_key.ordering())
         if fmt == "csv":
             return self.csv_response(queryset)
         paginator = CachedCountPaginator(
-            queryset, self.paginate_by, request=request, key=self.cache_key("count")
+            queryset,
+            self.paginate_by,
+            request=request,
+            key=self.cache_key("count"),
+            sort_key=sort_key,
         )
         if fmt == "json" and "size" in request.GET:
             return self.json_all_response(queryset, paginator)
         page_param = request.GET.get("page", "1")
-        page = paginator.get_page(page_param)
-        if str(page.number) != page_param and "page" in request.GET:
-            if fmt == "json":
-                return self.bad_request(fmt, [f'There is no page "{page_param}".'])
-            problems.append(f'There is no page "{page_param}"; showing page {page.number}.')
+        if cursor is not None:
+            page = paginator.keyset_page(cursor)
+            if not page.object_list:
+                # The rows it pointed past are gone (the data changed): start again.
+                if fmt == "json":
+                    return self.bad_request(fmt, [NO_ROWS_THERE])
+                problems.append(NO_ROWS_THERE)
+                page = paginator.get_page(1)
+        elif "cursor" in request.GET:
+            page = paginator.get_page(1)  # a cursor that could not be used: said above
+        else:
+            page = paginator.get_page(page_param)
+            if str(page.number) != page_param and "page" in request.GET:
+                if fmt == "json":
+                    return self.bad_request(fmt, [f'There is no page "{page_param}".'])
+                problems.append(f'There is no page "{page_param}"; showing page {page.number}.')
         if fmt == "json":
-            return self.json_response(page)
+            return self.json_response(page, sort)
         context = self.get_context_data(
             filterset=filterset,
             facets=self.facet_views(filterset),
@@ -194,6 +223,8 @@ class ListPage(FacetsMixin, CsvExportMixin, TemplateView):
             headers=self.headers(sort),
             problems=problems,
             sort=sort,
+            next_url=self.turn_url(page, sort, forward=True, absolute_url=False),
+            previous_url=self.turn_url(page, sort, forward=False, absolute_url=False),
         )
         response = self.render_to_response(context)
         # A page with a facet that gave up counting is kept in the page cache for a minute
@@ -208,17 +239,28 @@ class ListPage(FacetsMixin, CsvExportMixin, TemplateView):
         counts do not depend on its own filter: the council facet of one council's page is
         the council facet of the whole list, counted once for both.
         """
+        filters = self.known_filters(leave_out)
+        return repr((type(self).__module__, type(self).__qualname__, *parts, filters))
+
+    def known_filters(self, leave_out: str = "") -> list:
         known = self.filterset_class.base_filters
-        filters = sorted(
+        return sorted(
             (name, sorted(values))
             for name, values in self.filter_data().lists()
             if name in known and name != leave_out
         )
-        return repr((type(self).__module__, type(self).__qualname__, *parts, filters))
+
+    def cursor_scope(self, sort: str) -> str:
+        """A cursor is good for this list, this sort and these filters only."""
+        list_id = f"{type(self).__module__}.{type(self).__qualname__}"
+        return cursor_scope(list_id, sort, repr(self.known_filters()))
+
+    def default_sort_key(self) -> Key:
+        column = self.sort_columns()[self.default_sort.removeprefix("-")]
+        return self.sort_key(column, descending=self.default_sort.startswith("-"))
 
     def default_ordering(self) -> list:
-        column = self.sort_columns()[self.default_sort.removeprefix("-")]
-        return self.order_for(column, descending=self.default_sort.startswith("-"))
+        return self.default_sort_key().ordering()
 
     @staticmethod
     def filter_label(filterset, name: str) -> str:
@@ -272,21 +314,30 @@ class ListPage(FacetsMixin, CsvExportMixin, TemplateView):
         data["url"] = absolute(obj.get_absolute_url())
         return data
 
-    def page_url(self, number: int | None) -> str | None:
-        if number is None:
+    def turn_url(self, page, sort: str, forward: bool, absolute_url: bool = True) -> str | None:
+        """The next (or previous) page's address: ?page=N for the first pages, a cursor
+        holding the last (first) row's sort key beyond them, so a deep page costs no OFFSET."""
+        if not (page.has_next() if forward else page.has_previous()) or not page.keys:
             return None
+        target = page.number + 1 if forward else page.number - 1
         params = self.request.GET.copy()
-        params["page"] = str(number)
-        return absolute(f"{self.request.path}?{params.urlencode()}")
+        params.pop("page", None)
+        params.pop("cursor", None)
+        if target <= NUMBERED_PAGES:
+            params["page"] = str(target)
+        else:
+            pk, value = page.keys[-1] if forward else page.keys[0]
+            cursor = Cursor(target, NEXT if forward else PREVIOUS, value, pk)
+            params["cursor"] = dump_cursor(cursor, self.cursor_scope(sort))
+        query = f"?{params.urlencode()}"
+        return absolute(f"{self.request.path}{query}") if absolute_url else query
 
-    def json_response(self, page) -> JsonResponse:
+    def json_response(self, page, sort: str) -> JsonResponse:
         return JsonResponse(
             {
                 "count": page.paginator.count,
-                "next": self.page_url(page.next_page_number() if page.has_next() else None),
-                "previous": self.page_url(
-                    page.previous_page_number() if page.has_previous() else None
-                ),
+                "next": self.turn_url(page, sort, forward=True),
+                "previous": self.turn_url(page, sort, forward=False),
                 "results": [self.record(obj) for obj in page.object_list],
             },
             json_dumps_params={"ensure_ascii": False},
@@ -294,7 +345,7 @@ class ListPage(FacetsMixin, CsvExportMixin, TemplateView):
 
     def csv_url(self) -> str:
         params = self.request.GET.copy()
-        for param in ("format", "size", "page"):
+        for param in ("format", "size", "page", "cursor"):
             params.pop(param, None)
         params["format"] = "csv"
         return absolute(f"{self.request.path}?{params.urlencode()}")
@@ -312,8 +363,10 @@ class ListPage(FacetsMixin, CsvExportMixin, TemplateView):
                     f"with a link to the next, or ask for size=all (up to {limit:,} rows)."
                 ],
             )
-        if self.request.GET.get("page", "1") != "1":
-            return self.bad_request("json", ["size=all answers every row at once: leave page out."])
+        if self.request.GET.get("page", "1") != "1" or "cursor" in self.request.GET:
+            return self.bad_request(
+                "json", ["size=all answers every row at once: leave page and cursor out."]
+            )
         count = paginator.count
         if count > limit:
             return JsonResponse(

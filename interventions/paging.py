@@ -1,24 +1,51 @@
-"""Paging a list: counts cached until the data changes, pages read by id."""
+"""Paging a list: counts cached until the data changes, pages read by id, deep pages by
+keyset (.keyset) rather than OFFSET."""
 
 from __future__ import annotations
 
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.utils.functional import cached_property
 
 from . import datacache
+from .keyset import Cursor, Key
+
+
+class ListPageOfRows(Page):
+    """A page that also knows the sort key of each of its rows (pk, value), in order, so its
+    links can say where the next page starts."""
+
+    def __init__(self, object_list, number, paginator, keys, more_after=None):
+        super().__init__(object_list, number, paginator)
+        self.keys = keys
+        self.more_after = more_after  # read past the page (keyset); None: from the count
+
+    def has_next(self):
+        if self.more_after is not None:
+            return self.more_after
+        return super().has_next()
+
+    def has_previous(self):
+        return self.number > 1
 
 
 class CachedCountPaginator(Paginator):
     """A paginator whose count (a COUNT over up to a million rows) is cached until the data
     changes: turning a page or re-sorting does not count again."""
 
-    def __init__(self, object_list, per_page, *, request, key: str):
+    def __init__(self, object_list, per_page, *, request, key: str, sort_key: Key):
         super().__init__(object_list, per_page)
-        self.request, self.key = request, key
+        self.request, self.key, self.sort_key = request, key, sort_key
 
     @cached_property
     def count(self) -> int:
         return datacache.remember(self.request, self.key, self.object_list.count)
+
+    def rows(self, keys, number, more_after=None) -> ListPageOfRows:
+        """The page whose rows have these keys, read whole by id."""
+        ids = [pk for pk, _ in keys]
+        found = {obj.pk: obj for obj in self.object_list.order_by().filter(pk__in=ids)}
+        objects = [found[pk] for pk in ids if pk in found]
+        return ListPageOfRows(objects, number, self, keys, more_after)
 
     def page(self, number):
         """Find the page's ids with a narrow query first, then read those rows whole.
@@ -28,6 +55,21 @@ class CachedCountPaginator(Paginator):
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
         top = min(bottom + self.per_page, self.count)
-        ids = list(self.object_list.values_list("pk", flat=True)[bottom:top])
-        found = {obj.pk: obj for obj in self.object_list.order_by().filter(pk__in=ids)}
-        return self._get_page([found[pk] for pk in ids if pk in found], number, self)
+        keys = list(self.object_list.values_list("pk", self.sort_key.path)[bottom:top])
+        return self.rows(keys, number)
+
+    def keyset_page(self, cursor: Cursor) -> ListPageOfRows:
+        """The page a cursor leads to: the rows after its key (before it, going back), found
+        with a WHERE on the sort key and id and LIMIT, never OFFSET; one row more than the page
+        says whether another page follows."""
+        key = self.sort_key
+        rows = self.object_list.filter(key.beyond(cursor.value, cursor.pk, cursor.reverse))
+        if cursor.reverse:
+            rows = rows.order_by(*key.ordering(reverse=True))
+        keys = list(rows.values_list("pk", key.path)[: self.per_page + 1])
+        more = len(keys) > self.per_page
+        keys = keys[: self.per_page]
+        if cursor.reverse:
+            keys.reverse()
+            return self.rows(keys, cursor.page, more_after=True)
+        return self.rows(keys, cursor.page, more_after=more)

@@ -48,6 +48,7 @@ KNOWN_KEYS = [
     "publisher",
     "sort",
     "page",
+    "cursor",
     "format",
 ]
 odd_text = st.text(

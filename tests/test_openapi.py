@@ -122,7 +122,8 @@ def test_every_list_parameter_comes_from_its_filterset_with_fixed_choices():
     params = {p["name"]: p for p in get["parameters"]}
     from interventions.filters import InterventionFilter
 
-    assert set(params) == {*InterventionFilter.base_filters, "sort", "page", "size", "format"}
+    expected = {*InterventionFilter.base_filters, "sort", "page", "cursor", "size", "format"}
+    assert set(params) == expected
     assert params["status"]["schema"]["items"]["enum"][:2] == ["proposed", "recommended"]
     assert params["council"]["schema"] == {"type": "array", "items": {"type": "string"}}
     assert params["year_from"]["schema"] == {"type": "integer", "minimum": 1900, "maximum": 2100}

@@ -6,6 +6,7 @@ from __future__ import annotations
 import django_filters
 
 from interventions.filter_fields import AmountFilter, PublishedValuesFilter, TextFilter, YearFilter
+from interventions.keyset import NUMBERED_PAGES
 
 from .schema import (
     BAD_REQUEST,
@@ -119,8 +120,18 @@ def list_parameters(view) -> list[dict]:
             "in": "query",
             "required": False,
             "description": f"Which page of {view.paginate_by} rows (a page past the last is a "
-            "400).",
+            f"400); pages past the first {NUMBERED_PAGES} are reached by their cursor.",
             "schema": {"type": "integer", "minimum": 1},
+        },
+        {
+            "name": "cursor",
+            "in": "query",
+            "required": False,
+            "description": "Where a page past the first "
+            f"{NUMBERED_PAGES} starts, as the next and previous links give it (signed, "
+            "good only for the sort and filters it came with; any other is a 400). Leave page "
+            "out.",
+            "schema": {"type": "string"},
         },
         {
             "name": "size",
