@@ -372,7 +372,7 @@ def test_source_page_lists_every_fact_that_cites_it_with_locator_and_link(client
     assert "Spending lines</h2>" in text
     assert "Statistics</h2>" in text
     for locator in ("para 2", "para 9", "table 1, row 3", "budget table", "population table"):
-        assert f'<td class="locator">{locator}</td>' in text
+        assert f'<td data-label="Where in the report" class="locator">{locator}</td>' in text
     assert f'href="{intervention.get_absolute_url()}#phase-' in text
     assert f'href="{inspection.get_absolute_url()}#judgement-' in text
     assert "elsewhere" not in text

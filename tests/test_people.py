@@ -338,7 +338,10 @@ def test_a_post_in_a_draft_council_does_not_name_the_council(client, seeded):
     essex.save()
     page = text(client.get("/people/dave-hill/"))
     assert 'href="/councils/essex/"' not in page
-    assert re.search(r"<td><span class=\"muted unpublished\">Not yet published</span></td>", page)
+    assert re.search(
+        r"<td data-label=\"Body\"><span class=\"muted unpublished\">Not yet published</span></td>",
+        page,
+    )
     data = client.get("/people/dave-hill/", {"format": "json"}).json()
     assert data["posts"][0]["council"]["not_yet_published"] is True
     # No longer a choice of the council filter: a message, not a list naming it.
