@@ -22,6 +22,7 @@ CITED = ("source", "discrepancy")
 
 
 def shown(queryset, public: bool):
+    """Only what the public may see, unless staff are previewing drafts."""
     return queryset.published() if public else queryset
 
 
@@ -34,9 +35,10 @@ def by_intervention(participations) -> list:
     ]
 
 
-def participations(body, state: State) -> dict:
-    """A council's or an organisation's roles in interventions, by intervention, oldest first."""
-    related = ("intervention__subject_council", "intervention__source", "person", *CITED)
+def participations(body, state: State, with_rows=("person",)) -> dict:
+    """A council's, an organisation's or a person's roles in interventions, by intervention,
+    oldest first; `with_rows`: what else each role names (its person, or its body)."""
+    related = ("intervention__subject_council", "intervention__source", *with_rows, *CITED)
     order = (
         F("intervention__start_date").asc(nulls_first=True),
         "intervention__title",
@@ -120,26 +122,7 @@ def load_person_posts(person, state: State) -> dict:
 
 
 def load_person_participations(person, state: State) -> dict:
-    related = (
-        "intervention__subject_council",
-        "intervention__source",
-        "council",
-        "organisation",
-        *CITED,
-    )
-    order = (
-        F("intervention__start_date").asc(nulls_first=True),
-        "intervention__title",
-        "intervention_id",
-        "position",
-    )
-    live = shown(person.participations.select_related(*related), state.public).order_by(*order)
-    rows, more = state.listed(person, "participations", live, related, order)
-    return {
-        "participations": rows,
-        "participation_more": more,
-        "participation_groups": by_intervention(rows),
-    }
+    return participations(person, state, with_rows=("council", "organisation"))
 
 
 # The source page ------------------------------------------------------------------------

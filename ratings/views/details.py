@@ -1,8 +1,6 @@
 """The inspection page: one inspection with every judgement, in printed order."""
 
 from interventions.glance import GlanceItem, plural
-from interventions.sections import page_sections, section_facts
-from interventions.views.details import base
 from interventions.views.details.base import DetailPage
 from interventions.views.details.serialise import inspection_json, partial_date_json
 
@@ -60,22 +58,6 @@ class InspectionDetail(DetailPage):
 
     def glance(self, parts):
         return inspection_glance(self.object, parts)
-
-    def parts(self):
-        # Its sections (key facts, judgements, other inspections), all this app's.
-        sections = page_sections(self.object, public=self.public, limit=base.TABLE_LIMIT)
-        parts = {"sections": sections}
-        for section in sections:
-            parts.update(section.context)
-        parts["disagreements"] = self.disagreements(parts)
-        return parts
-
-    def facts(self, parts):
-        return [
-            self.object,
-            *section_facts(parts["sections"]),
-            *(v for d in parts.get("disagreements", []) for v in d.versions),
-        ]
 
     def as_json(self, parts):
         i = self.object

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from itertools import chain
 
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.urls import NoReverseMatch, reverse
@@ -17,6 +18,8 @@ from ...footnotes import Footnotes, disagreements
 from ...models import (
     Source,
 )
+from ...record_sections import shown
+from ...sections import page_sections, section_facts
 from ...versions import changes, renamed_url, with_query
 from ...visibility import may_name
 
@@ -27,13 +30,6 @@ FORMATS = ("html", "json", *CITATION_FORMATS)
 TABLE_LIMIT = 100
 # Inspections shown on a case study: those within this many years of it, and undated ones.
 INSPECTION_WINDOW = 10
-
-
-def shown(queryset, public: bool):
-    """Only what the public may see, unless staff are previewing drafts."""
-    if public:
-        return queryset.published()
-    return queryset
 
 
 def capped(queryset, limit: int | None = None) -> tuple[list, bool]:
@@ -152,8 +148,21 @@ class DetailPage(DetailView):
             return ""
 
     def parts(self) -> dict:
-        """Everything the page shows besides the object, as lists already fetched."""
-        return {}
+        """Everything the page shows besides the object: its sections, as each app registered
+        them (interventions.sections), loaded live, and where the sources differ on them."""
+        parts = self.section_parts()
+        parts["disagreements"] = self.disagreements(parts)
+        return parts
+
+    def section_parts(self, limit: int | None = None, options: dict | None = None) -> dict:
+        """The page's sections, live, with the names each section's context gives."""
+        sections = page_sections(
+            self.object, public=self.public, limit=limit or TABLE_LIMIT, options=options
+        )
+        parts = {"sections": sections}
+        for section in sections:
+            parts.update(section.context)
+        return parts
 
     def title(self) -> str:
         return str(self.object)
@@ -202,7 +211,13 @@ class DetailPage(DetailView):
         return list(seen.values())
 
     def facts(self, parts):
-        return [self.object]
+        """The cited facts the page shows: the record, its sections' facts, and the other
+        versions of the disagreements they belong to."""
+        return chain(
+            [self.object],
+            section_facts(parts.get("sections", [])),
+            (v for d in parts.get("disagreements", []) for v in d.versions),
+        )
 
     def disagreements(self, parts) -> list:
         """The disagreements any fact on the page belongs to, as the page shows them."""

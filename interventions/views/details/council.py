@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from itertools import chain
-
 from ... import glance
 from ...models import (
     Council,
 )
-from ...sections import page_sections, section_facts
 from . import base
 from .base import DetailPage
 from .serialise import (
@@ -45,23 +42,6 @@ class CouncilDetail(DetailPage):
 
     def glance(self, parts):
         return glance.council_page(self.object, parts)
-
-    def parts(self):
-        # Each app's sections, live: interventions' own (about, interventions) and those
-        # ratings registers (inspections, spending, figures).
-        sections = page_sections(self.object, public=self.public, limit=base.TABLE_LIMIT)
-        parts = {"sections": sections, "table_limit": base.TABLE_LIMIT}
-        for section in sections:
-            parts.update(section.context)
-        parts["disagreements"] = self.disagreements(parts)
-        return parts
-
-    def facts(self, parts):
-        return chain(
-            [self.object],
-            section_facts(parts["sections"]),
-            (v for d in parts.get("disagreements", []) for v in d.versions),
-        )
 
     def as_json(self, parts):
         c = self.object

@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-from itertools import chain
-
 from django.db.models import Exists, OuterRef, Prefetch, Q
 
 from ... import glance
 from ...models import (
     Intervention,
 )
-from ...sections import page_sections, section_facts
-from . import base
 from .base import INSPECTION_WINDOW, DetailPage, capped, related_model, shown
 from .serialise import (
     inspection_json,
@@ -69,23 +65,6 @@ class InterventionDetail(DetailPage):
 
     def glance(self, parts):
         return glance.case_study(self.object, parts)
-
-    def parts(self):
-        intervention = self.object
-        # Each app's sections, live, from what Intervention.objects.for_detail() fetched.
-        sections = page_sections(intervention, public=self.public, limit=base.TABLE_LIMIT)
-        parts = {"sections": sections}
-        for section in sections:
-            parts.update(section.context)
-        parts["disagreements"] = self.disagreements(parts)
-        return parts
-
-    def facts(self, parts):
-        return chain(
-            [self.object],
-            section_facts(parts["sections"]),
-            (v for d in parts.get("disagreements", []) for v in d.versions),
-        )
 
     def as_json(self, parts):
         i = self.object

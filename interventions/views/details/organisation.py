@@ -7,11 +7,8 @@ reverse relations, never by importing `ratings`.
 
 from __future__ import annotations
 
-from itertools import chain
-
 from ... import glance
 from ...models import Organisation
-from ...sections import page_sections, section_facts
 from . import base
 from .base import DetailPage
 from .serialise import (
@@ -46,23 +43,6 @@ class OrganisationDetail(DetailPage):
 
     def glance(self, parts):
         return glance.organisation_page(self.object, parts)
-
-    def parts(self):
-        # Each app's sections, live: interventions' own (about, roles in interventions) and
-        # those ratings registers (inspections carried out, money).
-        sections = page_sections(self.object, public=self.public, limit=base.TABLE_LIMIT)
-        parts = {"sections": sections, "table_limit": base.TABLE_LIMIT}
-        for section in sections:
-            parts.update(section.context)
-        parts["disagreements"] = self.disagreements(parts)
-        return parts
-
-    def facts(self, parts):
-        return chain(
-            [self.object],
-            section_facts(parts["sections"]),
-            (v for d in parts.get("disagreements", []) for v in d.versions),
-        )
 
     def as_json(self, parts):
         o = self.object

@@ -7,11 +7,8 @@ the report that first names the person may be drafts: those are not named to the
 
 from __future__ import annotations
 
-from itertools import chain
-
 from ... import glance
 from ...models import Person
-from ...sections import page_sections, section_facts
 from . import base
 from .base import DetailPage
 from .serialise import partial_date_json
@@ -36,22 +33,6 @@ class PersonDetail(DetailPage):
 
     def glance(self, parts):
         return glance.person_page(self.object, parts)
-
-    def parts(self):
-        # Its sections: about, posts held, roles in interventions (interventions.record_sections).
-        sections = page_sections(self.object, public=self.public, limit=base.TABLE_LIMIT)
-        parts = {"sections": sections, "table_limit": base.TABLE_LIMIT}
-        for section in sections:
-            parts.update(section.context)
-        parts["disagreements"] = self.disagreements(parts)
-        return parts
-
-    def facts(self, parts):
-        return chain(
-            [self.object],
-            section_facts(parts["sections"]),
-            (v for d in parts.get("disagreements", []) for v in d.versions),
-        )
 
     def as_json(self, parts):
         person = self.object

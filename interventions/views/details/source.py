@@ -8,7 +8,7 @@ from ...models import (
     Source,
 )
 from ...record_sections import FACTS_PER_KIND
-from ...sections import page_sections, site
+from ...sections import site
 from ...visibility import name_or_placeholder
 from .base import TABLE_LIMIT, DetailPage
 from .serialise import partial_date_json
@@ -156,11 +156,7 @@ class SourceDetail(DetailPage):
         # Its sections: the report's details and the facts citing it, by kind (each app
         # registers its own kinds: FactKind.source_row), as the reader chose (`?facts=`).
         options = {key: self.request.GET.get(key, "") for key in self.extra_query_params}
-        sections = page_sections(self.object, public=self.public, limit=KIND_PAGE, options=options)
-        parts = {"sections": sections}
-        for section in sections:
-            parts.update(section.context)
-        return parts
+        return self.section_parts(limit=KIND_PAGE, options=options)
 
     def cited_sources(self, parts):
         return [self.object]
