@@ -49,8 +49,11 @@ def with_judgements(inspections: list, state: State) -> list:
         return inspections
     records = state.as_of(Judgement).filter(inspection_id__in=[i.pk for i in inspections])
     judgements = state.instances(state.shown(Judgement, records).order_by("position"), CITED)
+    by_inspection: dict[int, list] = {}
+    for judgement in judgements:
+        by_inspection.setdefault(judgement.inspection_id, []).append(judgement)
     for inspection in inspections:
-        rows = [j for j in judgements if j.inspection_id == inspection.pk]
+        rows = by_inspection.get(inspection.pk, [])
         inspection.judgement_rows = rows
         inspection.judgement_count = len(rows)
         inspection.headline_judgements = [j for j in rows if j.headline]
