@@ -85,19 +85,19 @@ def test_every_page_without_a_slug_is_pinned():
 
 
 def more_of_everything():
-    """Twenty more published records of each listed kind, spread over councils and sources."""
+    """Three more councils, each with two more published records of every listed kind."""
     source = Source.objects.order_by("pk").first()
-    councils = f.CouncilFactory.create_batch(5, source=source)
+    councils = f.CouncilFactory.create_batch(3, source=source)
     for council in councils:
         for intervention in f.InterventionFactory.create_batch(
-            4, subject_council=council, source=source
+            2, subject_council=council, source=source
         ):
             f.ParticipantFactory(intervention=intervention, council=council, source=source)
             f.WorkstreamFactory(intervention=intervention, source=source)
         inspection = f.InspectionFactory(council=council, source=source)
-        f.JudgementFactory.create_batch(4, inspection=inspection, source=source)
-        f.SpendingLineFactory.create_batch(4, council=council, source=source)
-        f.StatisticFactory.create_batch(4, council=council, source=source)
+        f.JudgementFactory.create_batch(2, inspection=inspection, source=source)
+        f.SpendingLineFactory.create_batch(2, council=council, source=source)
+        f.StatisticFactory.create_batch(2, council=council, source=source)
         f.PersonFactory(source=source)
 
 
@@ -122,6 +122,6 @@ def test_each_page_takes_a_fixed_number_of_queries(
         assert client.get(url).status_code == 200
     councils = Council.objects.count()
     more_of_everything()
-    assert Council.objects.count() == councils + 5
+    assert Council.objects.count() == councils + 3
     with django_assert_num_queries(expected):
         assert client.get(url).status_code == 200
