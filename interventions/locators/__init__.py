@@ -230,7 +230,8 @@ def parse_step(text: str) -> list[Step]:
     steps: list[Step] = []
     note = ""
     # A trailing bracket: a step of its own, a quoted "contains", or a note for readers.
-    match = re.fullmatch(r"(.*?)\s*\(([^()]*(?:\([^()]*\)[^()]*)*)\)", text)
+    # (Only a bracket after a space: "para 2(2)" and "item 1(a)" hold their numbers in one.)
+    match = re.fullmatch(r"(.*?)\s+\(([^()]*(?:\([^()]*\)[^()]*)*)\)", text)
     if match and match.group(1):
         head, inner = match.group(1).strip(), match.group(2).strip()
         if not ROMAN.match(f"({inner})") and not re.fullmatch(r"\d+", inner):
