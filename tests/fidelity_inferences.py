@@ -48,6 +48,11 @@ PLANNED_REVIEW_DATES = (
     "with the year inferred."
 )
 
+CSO_DIRECTOR_POSTS = (
+    "The board list prints 'Two non-executive directors with following expertise' and then "
+    "each director's expertise on its own line; the post joins the two, in the singular."
+)
+
 ALLOWED: dict[str, str] = {
     "intervention:slough-opm-dfe-review-2014 start_date": PLANNED_REVIEW_DATES,
     "intervention:slough-opm-dfe-review-2014 end_date": PLANNED_REVIEW_DATES,
@@ -102,6 +107,8 @@ ALLOWED: dict[str, str] = {
         "Described as 'a new community interest company jointly owned by Richmond and Kingston "
         "Councils', in the present tense: read as running."
     ),
+    "participant:slough-option-independent-cso/4 post": CSO_DIRECTOR_POSTS,
+    "participant:slough-option-independent-cso/5 post": CSO_DIRECTOR_POSTS,
     "organisation:slough-commissioner-panel-proposed name": (
         "A descriptive name for a body SBC proposed and the report never names; listed for the "
         "second read."

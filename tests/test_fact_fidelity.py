@@ -106,10 +106,14 @@ def printed_in(value: str, text: str) -> bool:
     """Printed verbatim, or, for a value read across a table's cells ("10,185 (£'000)", a grade
     with its section), each of its parts printed."""
     text = norm(text)
-    if norm(value) in text:
+
+    def found(part: str) -> bool:  # whole words: "Adequate" is not found in "Inadequate"
+        return re.search(rf"(?<!\w){re.escape(norm(part))}(?!\w)", text) is not None
+
+    if found(value):
         return True
     parts = [p for p in re.split(r"\s+[-–]\s+|[();:]", value) if p.strip()]
-    return len(parts) > 1 and all(norm(part) in text for part in parts)
+    return len(parts) > 1 and all(found(part) for part in parts)
 
 
 # -- what each row prints ---------------------------------------------------------------
