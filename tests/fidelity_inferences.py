@@ -103,6 +103,10 @@ ALLOWED: dict[str, str] = {
         "Outsourced in October 2013, seven months before the report; nothing says the "
         "arrangement ended, so it is read as still running."
     ),
+    "intervention:slough-support-services-outsourcing status": (
+        "'The Council has outsourced several support services' and 'there is a managed vendor "
+        "service for agency staff': present tenses, read as running."
+    ),
     "intervention:achieving-for-children-richmond-kingston status": (
         "Described as 'a new community interest company jointly owned by Richmond and Kingston "
         "Councils', in the present tense: read as running."

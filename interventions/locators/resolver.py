@@ -183,7 +183,8 @@ def _heading_matches(block: Block, name: str) -> bool:
 
 
 def _begins(block: Block, phrase: str) -> bool:
-    return block.body.startswith(phrase) or block.plain.startswith(phrase)
+    bare = phrase.lstrip("\"'").lstrip()  # a block's body is read without its opening quote
+    return block.body.startswith(bare) or block.plain.startswith(phrase)
 
 
 def _sentences(text: str) -> list[str]:
