@@ -545,6 +545,7 @@ def probe(url: str) -> dict:
             "bytes": len(body),
             "queries": int(queries) if queries is not None else None,
             "content_type": response.headers.get("Content-Type", ""),
+            "cache": response.headers.get("X-Casebook-Cache"),
         }
 
 
@@ -590,6 +591,8 @@ def measure_pair(pair: dict) -> dict:
     one = probe(cold)
     if one["status"] != 200:
         raise SystemExit(f"{cold} answered {one['status']}")
+    if one["queries"] is None or (kind != "export" and probe(cold)["cache"] == "hit"):
+        raise SystemExit(f"{COLD} is not cold (CASEBOOK_BENCH_COLD): it served {path} cached")
     if kind == "export":
         warm_up(theirs, 1)
         cold_m, warm_m, their_m = downloads(cold), downloads(warm), downloads(theirs)
