@@ -13,6 +13,7 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 
 .PHONY: run test setup lint format migrate seed check clean bench load outage twohosts backup restore
 DB ?= sqlite
+SCALE ?= 1
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -52,13 +53,14 @@ check: lint
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) manage.py check
 
-# Casebook against Datasette at England scale; DB=postgres puts Casebook on PostgreSQL.
+# Casebook, cold and warm, against Datasette; DB=postgres puts Casebook on PostgreSQL, SCALE=0.1
+# (or 10) another size of the synthetic data set (benchmarks/README.md).
 bench: setup
 	@command -v wrk >/dev/null || { echo "installing wrk from Debian's packages"; \
 	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
 	  $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
 	$(UV) sync --frozen --python $(PYTHON) --group bench --inexact
-	DB=$(DB) $(PY) benchmarks/bench.py
+	DB=$(DB) SCALE=$(SCALE) $(PY) benchmarks/bench.py
 
 # Sixty seconds of mixed load at 64 connections against gunicorn on PostgreSQL, then slow
 # clients through nginx (deploy/nginx/) while /healthz must keep answering.

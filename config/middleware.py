@@ -1,5 +1,6 @@
 """Keep answering when the database does not: a 503 page with Retry-After, then recovery."""
 
+import contextlib
 import hashlib
 import logging
 import re
@@ -128,6 +129,35 @@ class ServerTimingMiddleware:
         response = self.get_response(request)
         elapsed = (time.perf_counter() - started) * 1000
         response["Server-Timing"] = f"app;dur={elapsed:.1f}"
+        return response
+
+
+class BenchQueriesMiddleware:
+    """With CASEBOOK_BENCH_COLD (benchmarks only), say in an X-Casebook-Queries header how
+    many SQL queries the request ran, so that `make bench` can print each page's count.
+
+    For a streamed export it counts the queries before the first byte."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.conf import settings
+
+        if not getattr(settings, "CASEBOOK_BENCH_COLD", False):
+            return self.get_response(request)
+        count = 0
+
+        def counted(execute, sql, params, many, context):
+            nonlocal count
+            count += 1
+            return execute(sql, params, many, context)
+
+        with contextlib.ExitStack() as stack:
+            for connection in connections.all():
+                stack.enter_context(connection.execute_wrapper(counted))
+            response = self.get_response(request)
+        response["X-Casebook-Queries"] = str(count)
         return response
 
 

@@ -71,6 +71,7 @@ INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
 MIDDLEWARE = [
     "config.middleware.ServerTimingMiddleware",
+    "config.middleware.BenchQueriesMiddleware",  # only with CASEBOOK_BENCH_COLD
     "config.middleware.DatabaseOutageMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -248,6 +249,13 @@ CASEBOOK_CITATION_PUBLISHER = os.environ.get("CASEBOOK_CITATION_PUBLISHER", SITE
 # Counts, facets and whole public pages are cached under the data version
 # (interventions.datacache): an edit anywhere retires them all at once. Off for comparisons.
 CASEBOOK_CACHE = env_bool("CASEBOOK_CACHE", True)
+# For `make bench` only (benchmarks/README.md): every request is a first visit after an edit.
+# Each request reads the caches under a data version of its own, so its page, counts and facets
+# are all worked out afresh (and stored, as after any edit), and the answer says how many SQL
+# queries it took (X-Casebook-Queries). Refused in production.
+CASEBOOK_BENCH_COLD = env_bool("CASEBOOK_BENCH_COLD", False)
+if CASEBOOK_BENCH_COLD and PRODUCTION:
+    raise ImproperlyConfigured("CASEBOOK_BENCH_COLD is for benchmarks: unset it in production.")
 # In memory per process, or in Redis shared by every host: CASEBOOK_CACHE_URL (config/caches.py).
 CACHES = caches_from_url(os.environ.get("CASEBOOK_CACHE_URL"))
 

@@ -10,11 +10,16 @@ is ever served for data that has changed.
 
 Writes through models move the version by signals (connected in `InterventionsConfig`);
 bulk writes (`seed`, `generate_synthetic`, the publishing service) call `bump()` themselves.
+
+For `make bench`, `CASEBOOK_BENCH_COLD` gives every request a data version of its own, as if
+an edit had come just before it: every answer is worked out afresh and stored, as on the
+first visit after an edit (`cold()`).
 """
 
 from __future__ import annotations
 
 import hashlib
+import secrets
 
 from django.conf import settings
 from django.core.cache import caches
@@ -34,6 +39,11 @@ def enabled() -> bool:
     return getattr(settings, "CASEBOOK_CACHE", True)
 
 
+def cold() -> bool:
+    """Benchmarks only: is every request to be served as the first after an edit?"""
+    return getattr(settings, "CASEBOOK_BENCH_COLD", False)
+
+
 def current(request=None) -> str:
     """The data version, read at most once per request.
 
@@ -44,6 +54,8 @@ def current(request=None) -> str:
         return request._casebook_data_version
     row = DataVersion.objects.filter(pk=1).values_list("number", "changed").first()
     version = f"{row[0]}@{row[1].timestamp():.6f}" if row else "0"
+    if cold():
+        version += f"~cold-{secrets.token_hex(8)}"  # a version nothing has been cached under
     if request is not None:
         request._casebook_data_version = version
     return version

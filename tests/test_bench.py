@@ -1,0 +1,266 @@
+"""`make bench`'s cold mode and the helpers of benchmarks/bench.py that need no server."""
+
+import importlib.util
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from interventions import listing
+
+from . import factories as f
+
+ROOT = Path(__file__).resolve().parent.parent
+SPENDING = reverse("ratings:spending-list")
+JUDGEMENTS = reverse("ratings:judgement-list")
+
+
+def load_bench():
+    spec = importlib.util.spec_from_file_location("bench", ROOT / "benchmarks" / "bench.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+bench = load_bench()
+
+
+# The cold setting ---------------------------------------------------------------------
+
+# A spending list page worked out from nothing, for the anonymous public: the data version,
+# the ids of the page, its rows, the count and the four facets (see tests/test_sections.py
+# for the other pages).
+SPENDING_QUERIES = 8
+
+
+@pytest.fixture
+def cold(settings):
+    settings.CASEBOOK_BENCH_COLD = True
+
+
+@pytest.mark.django_db
+def test_when_cold_every_request_works_its_page_out_afresh_and_sees_an_edit_at_once(
+    client, cold, django_assert_num_queries
+):
+    line = f.SpendingLineFactory(council=f.CouncilFactory(), line="Before the edit")
+    with django_assert_num_queries(SPENDING_QUERIES):
+        first = client.get(SPENDING)
+    with django_assert_num_queries(SPENDING_QUERIES):
+        second = client.get(SPENDING)
+    assert first["X-Casebook-Queries"] == second["X-Casebook-Queries"] == str(SPENDING_QUERIES)
+    assert second["X-Casebook-Cache"] == "miss"
+    assert "Before the edit" in second.content.decode()
+
+    line.line = "After the edit"
+    line.save()
+    with django_assert_num_queries(SPENDING_QUERIES):
+        third = client.get(SPENDING)
+    assert "After the edit" in third.content.decode()
+
+
+@pytest.mark.django_db
+def test_when_cold_the_list_and_facet_counts_are_counted_on_every_request(client, cold):
+    f.JudgementFactory()
+    client.get(JUDGEMENTS)
+    with CaptureQueriesContext(connection) as queries:
+        client.get(JUDGEMENTS, {"sort": "-grade"})  # cached counts would serve this one
+    counts = [q["sql"] for q in queries if "COUNT(" in q["sql"].upper()]
+    assert len(counts) >= 2  # the list's total and its facets, all counted again
+
+
+@pytest.mark.django_db
+def test_warm_as_deployed_a_repeat_comes_from_the_cache_and_no_query_count_is_said(client):
+    f.SpendingLineFactory(council=f.CouncilFactory())
+    first = client.get(SPENDING)
+    assert "X-Casebook-Queries" not in first
+    with CaptureQueriesContext(connection) as queries:
+        second = client.get(SPENDING)
+    assert second["X-Casebook-Cache"] == "hit"
+    assert len(queries) == 1
+
+
+def test_production_refuses_the_cold_setting():
+    env = {
+        **os.environ,
+        "DJANGO_ENV": "production",
+        "DJANGO_SECRET_KEY": "x" * 50,
+        "DJANGO_ALLOWED_HOSTS": "casebook.example.org",
+        "CASEBOOK_BENCH_COLD": "1",
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode != 0
+    assert "CASEBOOK_BENCH_COLD is for benchmarks" in result.stderr
+
+
+# Following "next" links ----------------------------------------------------------------
+
+
+@pytest.fixture
+def small_pages(monkeypatch):
+    monkeypatch.setattr(listing.ListPage, "paginate_by", 2)
+    monkeypatch.setattr(listing, "NUMBERED_PAGES", 2)  # page 3 on is reached by a cursor
+
+
+@pytest.fixture
+def nine_lines():
+    council = f.CouncilFactory()
+    return [
+        f.SpendingLineFactory(council=council, year=2000 + n, period=str(2000 + n), line=f"L{n}")
+        for n in range(9)
+    ]
+
+
+def get_text(client):
+    def get(url):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        return response.content.decode()
+
+    return get
+
+
+@pytest.mark.django_db
+def test_following_the_pages_own_next_links_reaches_a_cursor_page(client, small_pages, nine_lines):
+    reached, followed = bench.follow_next(
+        get_text(client), "http://testserver/spending/", 3, bench.html_next
+    )
+    assert followed == 3
+    assert "cursor=" in reached
+    assert "page=" not in reached
+    page = client.get(bench.with_format(reached, {"format": "json"})).json()
+    assert [row["line"] for row in page["results"]] == ["L6", "L7"]
+
+
+@pytest.mark.django_db
+def test_the_json_next_links_reach_the_same_page_as_the_html_ones(client, small_pages, nine_lines):
+    by_html, _ = bench.follow_next(
+        get_text(client), "http://testserver/spending/", 3, bench.html_next
+    )
+    by_json, followed = bench.follow_next(
+        get_text(client), "http://testserver/spending/?format=json", 3, bench.json_next
+    )
+    assert followed == 3
+    assert by_json.startswith("http://testserver/spending/?")
+    html_page = client.get(bench.with_format(by_html, {"format": "json"})).json()["results"]
+    assert client.get(by_json).json()["results"] == html_page
+
+
+@pytest.mark.django_db
+def test_following_stops_at_the_last_page(client, small_pages, nine_lines):
+    _, followed = bench.follow_next(
+        get_text(client), "http://testserver/spending/", 100, bench.html_next
+    )
+    assert followed == 4  # nine rows, two a page: five pages
+
+
+def test_a_next_link_is_unescaped_and_made_absolute():
+    body = '<li><a href="?sort=year&amp;cursor=abc%3D" rel="next">Next</a></li>'
+    assert bench.html_next(body, "http://h:1/spending/?page=20") == (
+        "http://h:1/spending/?sort=year&cursor=abc%3D"
+    )
+    assert bench.html_next("<a href='/x'>Next</a>", "http://h:1/") is None
+
+
+def test_a_datasette_next_url_is_followed_on_the_server_asked():
+    body = json.dumps({"next": "2024,99", "next_url": "http://127.0.0.1:8102/db/t.json?_next=2"})
+    assert bench.json_next(body, "http://127.0.0.1:8102/db/t.json") == (
+        "http://127.0.0.1:8102/db/t.json?_next=2"
+    )
+    casebook = json.dumps({"next": "https://casebook.example.org/spending/?page=2"})
+    assert bench.json_next(casebook, "http://127.0.0.1:8701/spending/?format=json") == (
+        "http://127.0.0.1:8701/spending/?page=2"
+    )
+    assert bench.json_next(json.dumps({"next": None}), "http://h/") is None
+
+
+# Reading wrk, and the targets ----------------------------------------------------------
+
+WRK_OUTPUT = """Running 10s test @ http://127.0.0.1:8701/spending/
+  2 threads and 8 connections
+  Thread Stats   Avg      Stdev     Max   +/- Stdev
+    Latency   210.52ms   80.11ms 501.20ms   70.00%
+  74 requests in 10.01s, 3.10MB read
+Requests/sec:      7.39
+Transfer/sec:    317.21KB
+{"requests": 74, "errors": 0, "rps": 7.4, "p50": 201.10, "p95": 358.07, "p99": 470.12}
+"""
+
+
+def test_wrks_report_is_read_from_the_line_latency_lua_writes():
+    assert bench.parse_wrk(WRK_OUTPUT) == {
+        "requests": 74,
+        "errors": 0,
+        "rps": 7.4,
+        "p50": 201.1,
+        "p95": 358.07,
+        "p99": 470.12,
+    }
+
+
+def test_a_wrk_report_without_that_line_is_a_clear_error():
+    with pytest.raises(ValueError, match=r"latency\.lua"):
+        bench.parse_wrk(WRK_OUTPUT.rsplit("{", 1)[0])
+    with pytest.raises(ValueError, match="lacks p95"):
+        bench.parse_wrk('{"requests": 1, "errors": 0, "rps": 1, "p50": 1, "p99": 1}')
+
+
+def result(**changes):
+    row = {
+        "pair": "spending list, first page",
+        "kind": "list",
+        "cold_p95_ms": 40.0,
+        "cold_rps": 400.0,
+        "warm_p95_ms": 3.0,
+        "warm_rps": 900.0,
+        "datasette_rps": 100.0,
+        "datasette_p95_ms": 90.0,
+        "cold_ratio": 4.0,
+        "warm_ratio": 9.0,
+        "html_bytes": 50 * 1024,
+        "queries": 8,
+    }
+    return {**row, **changes}
+
+
+def test_a_pair_that_meets_every_target_is_not_flagged():
+    row = result()
+    assert bench.missed(row) == []
+    assert bench.MISSED not in bench.table([{**row, "missed": []}])
+
+
+def test_each_missed_target_is_flagged_beside_its_figure():
+    row = result(kind="detail", cold_p95_ms=31.0, cold_ratio=2.5, html_bytes=150 * 1024)
+    misses = bench.missed(row)
+    assert misses == [
+        "cold p95 31.0 ms, target < 30",
+        "cold rps 2.5x Datasette's, target >= 3.0x",
+        "HTML 150.0 KB, target < 100 KB",
+    ]
+    line = bench.table([{**row, "missed": misses}]).splitlines()[1]
+    for figure in ("31.0", "2.50", "150.0"):
+        assert f"{figure} MISSED" in line
+
+
+def test_search_and_compare_have_80_ms_and_exports_no_latency_target():
+    assert bench.missed(result(kind="search", cold_p95_ms=79.9)) == []
+    assert bench.missed(result(kind="compare", cold_p95_ms=80.0)) == [
+        "cold p95 80.0 ms, target < 80"
+    ]
+    assert bench.missed(result(kind="export", cold_p95_ms=3000.0, html_bytes=10**8)) == []
+
+
+def test_each_scale_has_its_own_data_file():
+    assert [bench.scale_tag(s) for s in ("1", "0.1", "10", "10.0")] == ["1", "0_1", "10", "10"]
