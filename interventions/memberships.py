@@ -145,6 +145,8 @@ def history_keys_subquery(model) -> Subquery | None:
 def with_disagreements(queryset):
     """`queryset`, each row with its disagreements in `disagreement_keys`: a fact model's
     rows as they are, or a historical model's records as each version stood."""
+    if "disagreement_keys" in queryset.query.annotations:
+        return queryset
     model = getattr(queryset.model, "instance_type", None)
     if model is not None:  # simple-history records
         subquery = history_keys_subquery(model) if has_memberships(model) else None
