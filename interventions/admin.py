@@ -180,7 +180,7 @@ class DiscrepancyAdmin(CuratorAdmin):
 
 class PartInline(VersionedInlineMixin, admin.StackedInline):
     extra = 0
-    autocomplete_fields = ("source", "discrepancy")
+    autocomplete_fields = ("source", "discrepancies")
     classes = ("collapse",)
 
 
@@ -192,7 +192,7 @@ class ParticipantInline(PartInline):
         ("council", "organisation"),
         ("person", "person_name", "post"),
         "description",
-        (*CITATION_FIELDS, "discrepancy"),
+        (*CITATION_FIELDS, "discrepancies"),
     )
 
 
@@ -202,18 +202,18 @@ class PhaseInline(PartInline):
         ("position", "name", "led_by"),
         ("start_date", "start_date_precision", "end_date", "end_date_precision"),
         "description",
-        (*CITATION_FIELDS, "discrepancy"),
+        (*CITATION_FIELDS, "discrepancies"),
     )
 
 
 class WorkstreamInline(PartInline):
     model = Workstream
-    fields = (("position", "name", "lead"), "objective", (*CITATION_FIELDS, "discrepancy"))
+    fields = (("position", "name", "lead"), "objective", (*CITATION_FIELDS, "discrepancies"))
 
 
 class LessonInline(PartInline):
     model = Lesson
-    fields = (("position", "kind"), "text", (*CITATION_FIELDS, "discrepancy"))
+    fields = (("position", "kind"), "text", (*CITATION_FIELDS, "discrepancies"))
 
 
 class MilestoneInline(PartInline):
@@ -221,7 +221,7 @@ class MilestoneInline(PartInline):
     fields = (
         ("position", "date", "date_precision", "end_date", "end_date_precision"),
         "description",
-        (*CITATION_FIELDS, "discrepancy"),
+        (*CITATION_FIELDS, "discrepancies"),
     )
 
 
@@ -256,7 +256,7 @@ class InterventionAdmin(CuratorAdmin):
     )
     search_fields = ("title", "slug", "summary", "subject_council__name")
     prepopulated_fields = {"slug": ("title",)}
-    autocomplete_fields = ("subject_council", "source", "discrepancy")
+    autocomplete_fields = ("subject_council", "source", "discrepancies")
     filter_horizontal = ("service_areas",)
     list_select_related = ("subject_council",)
     date_hierarchy = "start_date"
@@ -287,7 +287,7 @@ class InterventionAdmin(CuratorAdmin):
                 )
             },
         ),
-        ("Citation", {"fields": (*CITATION_FIELDS, "discrepancy")}),
+        ("Citation", {"fields": (*CITATION_FIELDS, "discrepancies")}),
     )
     inlines = (
         ParticipantInline,
@@ -303,7 +303,7 @@ class PartAdmin(CuratorAdmin):
     """The parts also have lists of their own, for searching across interventions."""
 
     list_select_related = ("intervention", "source")
-    autocomplete_fields = ("intervention", "source", "discrepancy")
+    autocomplete_fields = ("intervention", "source", "discrepancies")
     list_filter = ("source", VagueLocatorFilter)
 
 

@@ -14,6 +14,7 @@ from django.http import StreamingHttpResponse
 from django.utils.text import slugify
 
 from .addresses import site_root
+from .memberships import with_disagreements
 
 # A cell a spreadsheet may run as a formula starts with one of these once leading spaces and
 # control characters are stripped and full-width forms folded (NFKC: "＝" is "="), or starts
@@ -97,6 +98,7 @@ class CsvExportMixin:
 
     def csv_records(self, queryset, fast: bool = True):
         """(values of every column, address of the row's page), row by row."""
+        queryset = with_disagreements(queryset)  # each row's, read with it
         if fast and self.export_fields:
             for values in queryset.values_list(*self.export_fields).iterator(chunk_size=2000):
                 yield self.export_row(values)

@@ -4,8 +4,9 @@ Every fact on a detail page carries a numbered footnote to its report and locato
 numbers its footnotes in the order the facts are shown; facts that share a report and a
 locator share a number.
 
-A disagreement between sources (a Discrepancy) is reached from any fact model that has a
-`discrepancy` foreign key. Each app registers its own fact kinds' columns
+A disagreement (a Discrepancy: between reports, or inside one) is reached from any fact
+model with a `discrepancies` field (interventions.memberships: a fact may be part of
+several). Each app registers its own fact kinds' columns
 (interventions.sections), so that this app never names a `ratings` model: one UNION query
 fetches every version of every disagreement a page shows.
 """
@@ -26,7 +27,15 @@ from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from .citations import clean, footnote_citation
-from .models import Council, Discrepancy, ParticipantRole, Source, format_partial_date
+from .memberships import has_memberships
+from .models import (
+    Council,
+    DisagreementScope,
+    Discrepancy,
+    ParticipantRole,
+    Source,
+    format_partial_date,
+)
 from .sections import site
 from .visibility import NOT_PUBLISHED, may_name, public_q
 
@@ -156,6 +165,15 @@ class Disagreement:
     def source_count(self) -> int:
         return len({version.source.pk for version in self.versions})
 
+    @property
+    def within(self) -> bool:
+        return self.discrepancy.scope == DisagreementScope.WITHIN
+
+    @property
+    def label(self) -> str:
+        """ "Sources differ", or "The report prints two versions" inside one report."""
+        return self.discrepancy.flag
+
 
 def _text(value) -> Cast:
     return Cast(Value(value), CharField())
@@ -243,16 +261,12 @@ OWN_PAGE_URLS = {
 
 def fact_models() -> list[type[Model]]:
     """Every installed model whose rows can belong to a disagreement, found by its field."""
-    found = []
-    for model in apps.get_models():
-        field_names = {f.name for f in model._meta.get_fields()}
-        if "discrepancy" not in field_names:
-            continue
-        if model._meta.get_field("discrepancy").related_model is not Discrepancy:
-            continue
-        if model._meta.label_lower in site.footnote_columns():
-            found.append(model)
-    return found
+    columns = site.footnote_columns()
+    return [
+        model
+        for model in apps.get_models()
+        if has_memberships(model) and model._meta.label_lower in columns
+    ]
 
 
 def _branch(model, ids, public: bool = True):
@@ -280,13 +294,25 @@ def _branch(model, ids, public: bool = True):
             default=who,
             output_field=CharField(),
         )
+    # One row per membership: the alias is filtered on, so its join is the one read.
     return (
-        model.objects.filter(discrepancy_id__in=ids)
+        model.objects.annotate(
+            v_discrepancy=F("discrepancies"),
+            d_slug=F("discrepancies__slug"),
+            d_title=F("discrepancies__title"),
+            d_scope=F("discrepancies__scope"),
+            d_note=F("discrepancies__note"),
+        )
+        .filter(v_discrepancy__in=ids)
         .order_by()
         .values(
+            "v_discrepancy",
+            "d_slug",
+            "d_title",
+            "d_scope",
+            "d_note",
             v_model=_text(model._meta.label_lower),
             v_pk=F("pk"),
-            v_discrepancy=F("discrepancy_id"),
             v_locator=F("locator"),
             v_head=text("head"),
             v_a=text("a"),
@@ -392,10 +418,11 @@ def _version_rows(ids: list[int], public: bool) -> list[dict]:
 def disagreements(discrepancies, *, public: bool = True) -> list[Disagreement]:
     """Every version of each disagreement the page's facts belong to, with its own source.
 
+    `discrepancies`: Discrepancy rows, or the `memberships.Flag`s of the page's facts.
     Versions may live on other pages; with `public`, only versions the public may see.
     One UNION query over the fact models; none when the page has no disagreement.
     """
-    unique = {d.pk: d for d in discrepancies if d is not None}
+    unique = {d.pk for d in discrepancies if d is not None}
     if not unique:
         return []
     rows = _version_rows(sorted(unique), public)
@@ -404,6 +431,9 @@ def disagreements(discrepancies, *, public: bool = True) -> list[Disagreement]:
     rows.sort(key=lambda r: (r["v_discrepancy"], order[r["v_model"]], r["v_pk"]))
     sources: dict[int, Source] = {}
     result = []
+    rows_by_id = {}
+    for row in rows:
+        rows_by_id.setdefault(row["v_discrepancy"], row)
     for discrepancy_id, group in groupby(rows, key=lambda r: r["v_discrepancy"]):
         versions = []
         for row in group:
@@ -423,6 +453,14 @@ def disagreements(discrepancies, *, public: bool = True) -> list[Disagreement]:
                     url=url,
                 )
             )
-        result.append(Disagreement(discrepancy=unique[discrepancy_id], versions=versions))
+        first = rows_by_id[discrepancy_id]
+        discrepancy = Discrepancy(
+            pk=discrepancy_id,
+            slug=first["d_slug"],
+            title=first["d_title"],
+            scope=first["d_scope"],
+            note=first["d_note"],
+        )
+        result.append(Disagreement(discrepancy=discrepancy, versions=versions))
     result.sort(key=lambda d: d.discrepancy.title)
     return result

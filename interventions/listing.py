@@ -18,6 +18,7 @@ from django.db.models import QuerySet
 from django.http import HttpResponse, JsonResponse, QueryDict
 from django.views.generic import TemplateView
 
+from . import memberships
 from .addresses import absolute
 from .csvexport import CsvExportMixin, csv_restore, csv_safe
 from .facets import Facet, FacetsMixin, QueryTooSlow, may_be_null, time_limit
@@ -26,6 +27,7 @@ from .keyset import dumps as dump_cursor
 from .keyset import loads as load_cursor
 from .keyset import scope as cursor_scope
 from .listchrome import list_context
+from .memberships import with_disagreements
 from .paging import CachedCountPaginator
 
 __all__ = [
@@ -62,6 +64,7 @@ class Column:
     display: Callable[[Any], str] | None = None
     numeric: bool = False
     in_html: bool = True
+    json: Callable[[Any], Any] | None = None  # the JSON value, where it is not `value`'s
 
     def text(self, obj) -> str:
         if self.display is not None:
@@ -85,10 +88,50 @@ class Cell:
     numeric: bool = False
 
 
-# Every list that shows facts ends with where each came from (the locator in exports only).
+def disagreement_text(obj) -> str:
+    """Each disagreement the row is part of, with its address: "Sources differ: <title>
+    (<url>)", or "The report prints two versions: …" inside one report."""
+    return "; ".join(
+        f"{flag.flag}: {flag.title} ({absolute(flag.get_absolute_url())})"
+        for flag in memberships.flags(obj)
+    )
+
+
+def disagreement_json(obj) -> list[dict]:
+    return [
+        {
+            "slug": flag.slug,
+            "title": flag.title,
+            "scope": flag.scope,
+            "flag": flag.flag,
+            "url": absolute(flag.get_absolute_url()),
+        }
+        for flag in memberships.flags(obj)
+    ]
+
+
+def disagreement_display(obj) -> str:
+    return "; ".join(flag.flag for flag in memberships.flags(obj))
+
+
+def disagreement_link(obj) -> str:
+    flags = memberships.flags(obj)
+    return flags[0].get_absolute_url() if len(flags) == 1 else ""
+
+
+# Every list that shows facts ends with where each came from (the locator in exports only)
+# and the disagreements each is part of (read with the rows: ListPage.get).
 CITATION_COLUMNS = [
     Column("source", "Source", lambda o: o.source.title),
     Column("locator", "Where in the source", lambda o: o.locator, in_html=False),
+    Column(
+        "disagreements",
+        "Disagreements",
+        disagreement_text,
+        display=disagreement_display,
+        link=disagreement_link,
+        json=disagreement_json,
+    ),
 ]
 
 
@@ -183,7 +226,8 @@ class ListPage(FacetsMixin, CsvExportMixin, TemplateView):
                 problems.append(str(error))
         if fmt != "html" and problems:
             return self.bad_request(fmt, problems)
-        queryset = filterset.qs.order_by(*sort_key.ordering())
+        # Each fact's disagreements, read with the rows (no query of their own).
+        queryset = with_disagreements(filterset.qs.order_by(*sort_key.ordering()))
         if fmt == "csv":
             return self.csv_response(queryset)
         paginator = CachedCountPaginator(
@@ -310,7 +354,10 @@ class ListPage(FacetsMixin, CsvExportMixin, TemplateView):
         ]
 
     def record(self, obj) -> dict:
-        data = {column.key: json_value(column.value(obj)) for column in self.columns}
+        data = {
+            column.key: column.json(obj) if column.json else json_value(column.value(obj))
+            for column in self.columns
+        }
         data["url"] = absolute(obj.get_absolute_url())
         return data
 

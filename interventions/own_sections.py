@@ -20,7 +20,7 @@ PARTS = {
     "interventions.lesson": ("lessons", "Lessons"),
     "interventions.milestone": ("milestones", "Timeline"),
 }
-CITED = ("source", "discrepancy")
+CITED = ("source",)
 # The kinds of record this app gives a page, each cited by its numbered versions.
 RECORDS = (
     CASE_STUDY,

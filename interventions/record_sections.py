@@ -13,12 +13,13 @@ from itertools import groupby
 from django.db.models import F
 
 from .addresses import absolute
+from .memberships import with_disagreements
 from .sections import Section, State, site
 from .visibility import may_name, named
 
 COUNCIL = "interventions.council"
 ORGANISATION = "interventions.organisation"
-CITED = ("source", "discrepancy")
+CITED = ("source",)
 
 
 def shown(queryset, public: bool):
@@ -141,7 +142,7 @@ def load_source_facts(source, state: State) -> dict:
     that no page grows with the report. One query per kind (and a count for a paged kind)."""
     from django.core.paginator import Paginator
 
-    from .views.details.source import describe_fact, differ_url, fact_url
+    from .views.details.source import describe_fact, fact_url
 
     kinds = {kind.source_row[0].split("_")[1]: kind for kind in site.source_rows()}
     chosen = state.options.get("facts", "")
@@ -160,6 +161,7 @@ def load_source_facts(source, state: State) -> dict:
             model = kind.model
             rows = state.shown(model, state.as_of(model).filter(source_id=source.pk))
             rows = rows.select_related(*related).order_by(*(model._meta.ordering or ["pk"]), "id")
+        rows = with_disagreements(rows)  # each fact's flags in the same query
         if chosen:
             rows = rows.order_by("id") if not state.live else rows.order_by("pk")
             pager = Paginator(rows, state.limit).get_page(state.options.get("page"))
@@ -181,7 +183,6 @@ def load_source_facts(source, state: State) -> dict:
                         "text": text,
                         "record": record,
                         "url": url,
-                        "differ_url": differ_url(fact, url),
                     }
                     for fact in facts
                     for text, record in [describe_fact(fact, state.public)]

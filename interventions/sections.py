@@ -21,6 +21,8 @@ from django.apps import apps
 from django.core import checks
 from django.db.models import Exists, Model, OuterRef
 
+from .memberships import with_disagreements
+
 # State ---------------------------------------------------------------------------------
 
 
@@ -86,7 +88,8 @@ class State:
         firsts = list(dict.fromkeys(path.split("__")[0] for path in related))
         result = []
         if hasattr(records, "query") and not records.query.is_sliced:
-            records = records.select_related(*related)
+            # Each version's disagreements as it recorded them, in the same query.
+            records = with_disagreements(records.select_related(*related))
         if limit is not None:
             records = records[:limit]
         for record in records:
@@ -107,6 +110,8 @@ class State:
             instance._state.db = record._state.db
             for name in firsts:
                 setattr(instance, name, getattr(record, name))
+            if "disagreement_keys" in record.__dict__:
+                instance.disagreement_keys = record.disagreement_keys
             result.append(instance)
         return result
 

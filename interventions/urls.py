@@ -3,6 +3,7 @@ from django.urls import path
 from . import corrections, views
 from .models import Council, Intervention, Organisation, Person, Source
 from .versions import version_urls
+from .views.disagreements import DisagreementDetail, DisagreementList
 
 app_name = "interventions"
 
@@ -25,6 +26,8 @@ urlpatterns = [
     path("sources/", views.SourceList.as_view(), name="source-list"),
     path("sources/<slug:slug>/", views.SourceDetail.as_view(), name="source-detail"),
     path("search/", views.search, name="search"),
+    path("disagreements/", DisagreementList.as_view(), name="disagreement-list"),
+    path("disagreements/<slug:slug>/", DisagreementDetail.as_view(), name="disagreement-detail"),
     # Every correction to a published record, newest first, and its Atom feed.
     path("changes/", corrections.change_list, name="change-list"),
     path("changes/feed/", corrections.ChangesFeed(), name="change-feed"),

@@ -16,6 +16,7 @@ from django.urls import path
 from django.utils import timezone
 from django.views import View
 
+from . import memberships
 from .addresses import absolute, site_root
 from .citations import CITATION_FORMATS, Citation, ReportCitation, uk_date
 from .footnotes import Footnotes, disagreements
@@ -211,16 +212,11 @@ class VersionPage(View):
         section_context = {}
         for section in sections:
             section_context.update(section.context)
-        # Where the sources differ on the facts shown, as on the live page (one query).
+        # The disagreements of the facts shown, as on the live page: each part's as its
+        # version recorded them (read with its rows), the record's own in one query, then
+        # the versions of each (one query).
         facts = [old, *section_facts(sections)]
-        section_context["disagreements"] = disagreements(
-            (
-                getattr(fact, "discrepancy", None)
-                for fact in facts
-                if fact.__dict__.get("discrepancy_id")
-            ),
-            public=public,
-        )
+        section_context["disagreements"] = disagreements(memberships.attach(facts), public=public)
         return render(
             request,
             "version.html",

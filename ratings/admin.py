@@ -37,7 +37,7 @@ class InspectionAdmin(CuratorAdmin):
     )
     search_fields = ("title", "slug", "council__name", "summary")
     prepopulated_fields = {"slug": ("title",)}
-    autocomplete_fields = ("council", "inspectorate", "source", "discrepancy", "led_to")
+    autocomplete_fields = ("council", "inspectorate", "source", "discrepancies", "led_to")
     list_select_related = ("council", "inspectorate")
     inlines = (JudgementInline,)
 
@@ -48,7 +48,7 @@ class JudgementAdmin(CSVImportMixin, CuratorAdmin):
     list_display = ("area", "section", "grade", "inspection", "position")
     list_filter = ("framework", "grade", VagueLocatorFilter)
     search_fields = ("area", "section", "inspection__title", "inspection__council__name")
-    autocomplete_fields = ("inspection", "source", "discrepancy")
+    autocomplete_fields = ("inspection", "source", "discrepancies")
     list_select_related = ("inspection",)
     readonly_fields = ("framework", "score")
 
@@ -67,7 +67,7 @@ class SpendingLineAdmin(CSVImportMixin, CuratorAdmin):
         "payee_council",
         "payee_organisation",
         "source",
-        "discrepancy",
+        "discrepancies",
     )
     list_select_related = ("council",)
 
@@ -77,7 +77,7 @@ class StatisticAdmin(CuratorAdmin):
     list_display = ("measure", "council", "period", "as_printed", "unit", "comparator_label")
     list_filter = ("unit", "year", "council__region", VagueLocatorFilter)
     search_fields = ("measure", "ref", "council__name", "comparator_group")
-    autocomplete_fields = ("council", "intervention", "source", "discrepancy")
+    autocomplete_fields = ("council", "intervention", "source", "discrepancies")
     list_select_related = ("council",)
 
 

@@ -145,13 +145,13 @@ def compare_councils(councils: list, public: bool) -> CouncilComparison:
     ids = [c.pk for c in councils]
     inspections = list(
         shown(Inspection.objects.filter(council__in=ids), public)
-        .select_related("source", "discrepancy")
+        .select_related("source")
         .prefetch_related(headline_judgements(Inspection, public))
         .order_by(F("year").asc(nulls_last=True), F("start_date").asc(nulls_last=True), "slug")
     )
     lines = list(
         shown(SpendingLine.objects.filter(council__in=ids), public)
-        .select_related("source", "discrepancy")
+        .select_related("source")
         .order_by(F("year").asc(nulls_last=True), "line", "pk")
     )
     statistics = list(
@@ -161,12 +161,12 @@ def compare_councils(councils: list, public: bool) -> CouncilComparison:
             ),
             public,
         )
-        .select_related("source", "discrepancy")
+        .select_related("source")
         .order_by("measure", F("year").desc(nulls_last=True), "ref")
     )
     interventions = list(
         shown(Intervention.objects.filter(subject_council__in=ids), public)
-        .select_related("source", "discrepancy")
+        .select_related("source")
         .order_by(F("start_date").asc(nulls_last=True), "title")
     )
     result = CouncilComparison(

@@ -13,6 +13,7 @@ from django.apps import apps
 from django.core import serializers
 from django.core.serializers.json import DjangoJSONEncoder
 
+from interventions import memberships
 from interventions.visibility import hidden_relation, named_through
 
 # Dependency order: a row's references always come before it.
@@ -49,19 +50,19 @@ def natural(value):
 
 
 def exported_fields(model) -> list:
-    """Every stored field but the id and the derived public flag (every exported row is public)."""
-    return [f for f in model._meta.concrete_fields if not f.primary_key and f.name != "public"]
+    """Every stored field but the id and the derived public flag (every exported row is public),
+    then a fact's disagreements (interventions.memberships: read with the row, by slug)."""
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key and f.name != "public"]
+    if memberships.has_memberships(model):
+        fields.append(model._meta.get_field("discrepancies"))
+    return fields
 
 
 def published_rows(model):
     """The published rows of a table, in a fixed order, fetched in chunks."""
-    related = [f.name for f in exported_fields(model) if f.is_relation]
-    return (
-        model._default_manager.published()
-        .select_related(*related)
-        .order_by("pk")
-        .iterator(chunk_size=CHUNK)
-    )
+    related = [f.name for f in exported_fields(model) if f.is_relation and not f.many_to_many]
+    rows = model._default_manager.published().select_related(*related).order_by("pk")
+    return memberships.with_disagreements(rows).iterator(chunk_size=CHUNK)
 
 
 def row_values(obj, fields, model=None) -> list:
@@ -69,7 +70,9 @@ def row_values(obj, fields, model=None) -> list:
     everything else as stored."""
     model = model or type(obj)
     return [
-        natural(named_through(model, f.name, getattr(obj, f.name)))
+        " ".join(flag.slug for flag in memberships.flags(obj))
+        if f.many_to_many
+        else natural(named_through(model, f.name, getattr(obj, f.name)))
         if f.is_relation
         else getattr(obj, f.attname)
         for f in fields
@@ -85,14 +88,20 @@ def table_rows(model):
 
 
 def json_objects(model, rows) -> list[dict]:
-    """Rows as Django's serialiser gives them: natural keys, loadable with `loaddata`."""
-    return serializers.serialize(
+    """Rows as Django's serialiser gives them: natural keys, loadable with `loaddata`. A
+    fact's disagreements are read with the row (not one query a row), by natural key."""
+    fields = exported_fields(model)
+    objects = serializers.serialize(
         "python",
         rows,
-        fields=[f.name for f in exported_fields(model)],
+        fields=[f.name for f in fields if not f.many_to_many],
         use_natural_foreign_keys=True,
         use_natural_primary_keys=True,
     )
+    if any(f.many_to_many for f in fields):
+        for obj, row in zip(objects, rows, strict=True):
+            obj["fields"]["discrepancies"] = [[flag.slug] for flag in memberships.flags(row)]
+    return objects
 
 
 def json_chunks(model):
@@ -123,7 +132,7 @@ def withheld_keys(model) -> dict[str, set]:
     """For each relation of `model` that may lead to a draft: the natural keys of drafts."""
     found = {}
     for f in exported_fields(model):
-        if f.is_relation and hidden_relation(model, f.name):
+        if f.is_relation and not f.many_to_many and hidden_relation(model, f.name):
             related = f.related_model._default_manager
             drafts = related.exclude(pk__in=related.published().values("pk"))
             found[f.name] = {tuple(draft.natural_key()) for draft in drafts}

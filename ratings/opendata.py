@@ -83,6 +83,8 @@ def csv_name(model) -> str:
 # a reader: "model.field" first, then READER_NOTES by field name (these replace the help
 # text), then the help text, then COLUMN_NOTES by field name.
 READER_NOTES = {
+    "discrepancies": "The disagreements this fact is part of (between reports, or within one "
+    "report), by slug, separated by spaces; blank for none.",
     "published": "Always true here: only published records are in this download.",
     "date": "The date; for a month or a year, its first day (the precision column says which).",
     "start_date": "When it began; for a month or a year, its first day (see the precision).",
@@ -215,6 +217,10 @@ def column_description(model, field) -> str:
     parts = [note] if note else []
     if field.is_relation:
         related = field.related_model
+        if field.many_to_many:
+            name = related._meta.verbose_name
+            parts.append(f"Each refers to a {name}, as in {csv_name(related)}.")
+            return " ".join(parts)
         parts.append(
             f"Refers to the {related._meta.verbose_name} by its key "
             f"({key_description(related)}), as in {csv_name(related)}."
@@ -272,7 +278,9 @@ def table_schema(model) -> dict:
             "reference": {"resource": csv_name(field.related_model)[:-4], "fields": "slug"},
         }
         for field in dataset.exported_fields(model)
-        if field.is_relation and key_description(field.related_model) == "slug"
+        if field.is_relation
+        and not field.many_to_many
+        and key_description(field.related_model) == "slug"
     ]
     if references:
         schema["foreignKeys"] = references

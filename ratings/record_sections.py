@@ -27,7 +27,7 @@ from .models import Judgement, SpendingLine, Statistic
 COUNCIL = "interventions.council"
 ORGANISATION = "interventions.organisation"
 INSPECTION = "ratings.inspection"
-CITED = ("source", "discrepancy")
+CITED = ("source",)
 # Newest first, undated before them (so that a long history keeps its latest years and its
 # undated rows); shown oldest first, undated last.
 INSPECTIONS_NEWEST = (

@@ -18,7 +18,7 @@ from interventions.addresses import absolute
 from interventions.sections import FactKind, Section, State, site
 
 CASE_STUDY = "interventions.intervention"
-CITED = ("source", "discrepancy")
+CITED = ("source",)
 _NO_DATES = {"d1": None, "p1": None, "d2": None, "p2": None}
 
 
@@ -215,7 +215,7 @@ FACT_KINDS = [
         },
         page_url=("ratings:inspection-detail", ""),
         describe=describe_grade,
-        source_row=("ratings_inspection_facts", "Inspections", ("council", "discrepancy"), 70),
+        source_row=("ratings_inspection_facts", "Inspections", ("council",), 70),
         describe_for_source=source_inspection,
     ),
     FactKind(
@@ -233,7 +233,7 @@ FACT_KINDS = [
         page_url=("ratings:inspection-detail", "judgement-"),
         describe=describe_grade,
         version_parts=[("ratings.inspection", "judgements", "Judgements")],
-        source_row=("ratings_judgement_facts", "Judgements", ("inspection", "discrepancy"), 80),
+        source_row=("ratings_judgement_facts", "Judgements", ("inspection",), 80),
         describe_for_source=source_judgement,
     ),
     FactKind(
@@ -254,7 +254,7 @@ FACT_KINDS = [
         source_row=(
             "ratings_spendingline_facts",
             "Spending lines",
-            ("council", "intervention", "discrepancy"),
+            ("council", "intervention"),
             90,
         ),
         describe_for_source=source_spending,
@@ -274,7 +274,7 @@ FACT_KINDS = [
         page_url=("interventions:council-detail", "statistic-"),
         describe=describe_figure,
         version_parts=[(CASE_STUDY, "statistics", "Figures")],
-        source_row=("ratings_statistic_facts", "Statistics", ("council", "discrepancy"), 100),
+        source_row=("ratings_statistic_facts", "Statistics", ("council",), 100),
         describe_for_source=source_statistic,
     ),
 ]

@@ -33,6 +33,12 @@ def content_models():
         *models,
         apps.get_model("interventions", "Intervention").service_areas.through,
         apps.get_model("ratings", "Inspection").led_to.through,
+        # Each fact's disagreements (interventions.memberships).
+        *(
+            model.discrepancies.through
+            for model in models
+            if any(f.name == "discrepancies" for f in model._meta.many_to_many)
+        ),
     ]
 
 

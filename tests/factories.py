@@ -66,7 +66,26 @@ class PostFactory(factory.django.DjangoModelFactory):
     locator = "para 4"
 
 
-class InterventionFactory(factory.django.DjangoModelFactory):
+class FactFactory(factory.django.DjangoModelFactory):
+    """A fact, which may be part of disagreements: `discrepancies=[...]`, or one with
+    `discrepancy=`."""
+
+    class Meta:
+        abstract = True
+        skip_postgeneration_save = True
+
+    @factory.post_generation
+    def discrepancies(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.discrepancies.add(*extracted)
+
+    @factory.post_generation
+    def discrepancy(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.discrepancies.add(extracted)
+
+
+class InterventionFactory(FactFactory):
     class Meta:
         model = im.Intervention
 
@@ -84,7 +103,7 @@ class InterventionFactory(factory.django.DjangoModelFactory):
     locator = "para 1(1)"
 
 
-class PartFactory(factory.django.DjangoModelFactory):
+class PartFactory(FactFactory):
     intervention = factory.SubFactory(InterventionFactory)
     position = factory.Sequence(lambda n: n + 1)
     source = factory.SelfAttribute("intervention.source")
@@ -130,7 +149,7 @@ class MilestoneFactory(PartFactory):
     description = "Interim director appointed."
 
 
-class InspectionFactory(factory.django.DjangoModelFactory):
+class InspectionFactory(FactFactory):
     class Meta:
         model = rm.Inspection
 
@@ -144,7 +163,7 @@ class InspectionFactory(factory.django.DjangoModelFactory):
     locator = "table 1"
 
 
-class JudgementFactory(factory.django.DjangoModelFactory):
+class JudgementFactory(FactFactory):
     class Meta:
         model = rm.Judgement
 
@@ -156,7 +175,7 @@ class JudgementFactory(factory.django.DjangoModelFactory):
     locator = "table 1"
 
 
-class SpendingLineFactory(factory.django.DjangoModelFactory):
+class SpendingLineFactory(FactFactory):
     class Meta:
         model = rm.SpendingLine
 
@@ -172,7 +191,7 @@ class SpendingLineFactory(factory.django.DjangoModelFactory):
     locator = "budget table"
 
 
-class StatisticFactory(factory.django.DjangoModelFactory):
+class StatisticFactory(FactFactory):
     class Meta:
         model = rm.Statistic
 

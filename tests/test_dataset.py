@@ -97,7 +97,8 @@ def test_unpublished_case_study_leaves_the_download_and_the_page_at_once(client,
     before_page = client.get("/data/").content.decode()
     with archive_of(download(client)) as archive:
         assert case.title in archive.read("casebook.json").decode()
-        titles = [row[4] for row in csv_rows(archive, "interventions_intervention.csv")]
+        header, *rows = csv_rows(archive, "interventions_intervention.csv")
+        titles = [row[header.index("title")] for row in rows]
         assert case.title in titles
     published = Intervention.objects.published().count()
     assert f'<td>Interventions</td><td class="num">{published}</td>' in before_page
@@ -107,7 +108,8 @@ def test_unpublished_case_study_leaves_the_download_and_the_page_at_once(client,
 
     with archive_of(download(client)) as archive:
         assert case.title not in archive.read("casebook.json").decode()
-        titles = [row[4] for row in csv_rows(archive, "interventions_intervention.csv")]
+        header, *rows = csv_rows(archive, "interventions_intervention.csv")
+        titles = [row[header.index("title")] for row in rows]
         assert case.title not in titles
         assert case.slug not in archive.read("interventions_phase.csv").decode("utf-8-sig")
     page = client.get("/data/").content.decode()

@@ -249,10 +249,11 @@ def test_a_person_version_lists_the_posts_as_they_stood(client, seeded):
 
 
 # The person page: the data version, the person with its source, its history (count and
-# rows), its posts, and its roles in interventions.
+# rows), its posts, its roles in interventions, and the disagreements its facts are part of
+# (one UNION query over the kinds' membership tables: interventions.memberships.attach).
 def test_the_person_page_costs_a_fixed_number_of_queries(client, seeded, django_assert_num_queries):
     for slug in ("andrew-ireland", "julian-le-grand", "jan-bumstead"):
-        with django_assert_num_queries(5):
+        with django_assert_num_queries(6):
             assert client.get(f"/people/{slug}/").status_code == 200
 
 
@@ -261,7 +262,7 @@ def test_detail_queries_do_not_grow_with_posts_and_roles(client, django_assert_n
     for n in range(12):
         f.PostFactory(person=person, position=n + 1, council=f.CouncilFactory())
         f.ParticipantFactory(person=person, person_name=person.name)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         page = text(client.get("/people/many/"))
     assert page.count('<tr id="post-') == 12
     assert page.count('<li id="participation-') == 12

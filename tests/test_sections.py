@@ -215,7 +215,9 @@ def staff(client):
     ("page", "public_queries", "staff_queries"),
     [
         ("case study", 15, 17),
-        ("council", 14, 16),  # 13 + the "Compare with…" chooser's councils
+        # 13 + the "Compare with…" chooser's councils + the disagreements its facts are part
+        # of (one UNION query over the kinds' membership tables: memberships.attach).
+        ("council", 15, 17),
         ("source", 17, 19),  # one query per kind of fact that cites a report (people: two)
         ("inspection", 4, 6),
         # The case study's version: its sections as they stood (links both ways included)
@@ -227,8 +229,8 @@ def staff(client):
         ("council version", 16, 18),
         ("organisation version", 11, 13),
         ("source version", 20, 22),  # people and posts are kinds of fact citing a report too
-        ("inspection version", 11, 13),
-        ("person", 4, 6),
+        ("inspection version", 12, 14),  # + the inspection's own disagreements as now
+        ("person", 5, 7),  # + the disagreements their roles are part of (one query)
         ("person version", 8, 10),
     ],
 )

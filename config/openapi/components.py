@@ -8,7 +8,7 @@ from .schema import DATE, DECIMAL, INTEGER, STRING, URL, array, choice, nullable
 
 def shared_schemas() -> dict:
     from interventions.citations import CITATION_FORMATS
-    from interventions.models import DatePrecision, Qualifier
+    from interventions.models import DatePrecision, DisagreementScope, Qualifier
     from ratings.models import SpendingKind, Unit
 
     source = {
@@ -53,10 +53,15 @@ def shared_schemas() -> dict:
             )
         ),
         "Citation": strict(dict.fromkeys(CITATION_FORMATS, URL)),
+        # A disagreement a fact is part of: between reports, or within one report.
+        "DisagreementFlag": disagreement_flag(),
         "Disagreement": strict(
             {
                 "slug": STRING,
                 "title": STRING,
+                "scope": choice(DisagreementScope),
+                "flag": STRING,
+                "url": URL,
                 "note": STRING,
                 "versions": array(
                     strict(
@@ -121,6 +126,7 @@ def cited() -> dict:
         "source": ref("Source"),
         "locator": nullable(STRING),
         "sources_differ": nullable(STRING),
+        "disagreements": array(ref("DisagreementFlag")),
     }
 
 
@@ -150,6 +156,20 @@ def inspection_properties() -> dict:
 def inspection(**extra) -> dict:
     """inspection_json() with a page's own keys, and nothing else."""
     return strict({**inspection_properties(), **extra})
+
+
+def disagreement_flag() -> dict:
+    from interventions.models import DisagreementScope
+
+    return strict(
+        {
+            "slug": STRING,
+            "title": STRING,
+            "scope": choice(DisagreementScope),
+            "flag": STRING,
+            "url": URL,
+        }
+    )
 
 
 def detail_common() -> dict:

@@ -20,6 +20,7 @@ from .schema import (
     array,
     nullable,
     operation,
+    ref,
     strict,
 )
 
@@ -52,6 +53,8 @@ COLUMN_SCHEMAS = {
     "comparator_value": nullable(DECIMAL),
     "cost_low_gbp": nullable(DECIMAL),
     "cost_high_gbp": nullable(DECIMAL),
+    # The disagreements a fact is part of (interventions.listing.CITATION_COLUMNS).
+    "disagreements": array(ref("DisagreementFlag")),
 }
 
 

@@ -380,6 +380,7 @@ def source_schema() -> dict:
                                     "url": nullable(URL),
                                     "locator": STRING,
                                     "sources_differ": nullable(STRING),
+                                    "disagreements": array(ref("DisagreementFlag")),
                                 }
                             )
                         ),

@@ -1,5 +1,6 @@
 from .bodies import Council, CouncilType, Organisation, OrganisationKind, Region
 from .cases import (
+    DisagreementScope,
     Discrepancy,
     Intervention,
     InterventionKind,
@@ -30,6 +31,7 @@ __all__ = [
     "CouncilWithoutType",
     "DataVersion",
     "DatePrecision",
+    "DisagreementScope",
     "Discrepancy",
     "Intervention",
     "InterventionKind",

@@ -74,26 +74,83 @@ class ServiceArea(models.Model):
         return (self.slug,)
 
 
+class DisagreementScope(models.TextChoices):
+    """Whether a disagreement is between reports or inside one report."""
+
+    BETWEEN = "between", "Between sources"
+    WITHIN = "within", "Within one source"
+
+    @property
+    def flag(self) -> str:
+        """The words a page puts beside each fact that is part of one."""
+        return FLAGS[self]
+
+
+FLAGS = {
+    DisagreementScope.BETWEEN: "Sources differ",
+    DisagreementScope.WITHIN: "The report prints two versions",
+}
+
+
 class Discrepancy(models.Model):
-    """A point on which sources disagree. Each version stays its own row, with its source."""
+    """A point of disagreement: between reports, or inside one report (a table that prints
+    two grades for one area). Each version stays its own row, with its source; a fact may
+    be part of several (`Fact.discrepancies`)."""
 
     slug = models.SlugField(max_length=100, unique=True)
     title = models.CharField(max_length=200, help_text='What is in dispute, e.g. "Contract sum".')
-    note = models.TextField(blank=True, default="", help_text="How the sources differ, briefly.")
+    scope = models.CharField(
+        max_length=7,
+        choices=DisagreementScope.choices,
+        default=DisagreementScope.BETWEEN,
+        help_text=(
+            "Between sources: two or more reports differ. Within one source: one report "
+            "prints two versions (every fact in it then cites that report; the seed checks)."
+        ),
+    )
+    note = models.TextField(blank=True, default="", help_text="How the versions differ, briefly.")
 
     objects = SlugManager()
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["title"]
-        verbose_name = "disagreement between sources"
-        verbose_name_plural = "disagreements between sources"
+        verbose_name = "disagreement"
+        verbose_name_plural = "disagreements"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(scope__in=DisagreementScope.values),
+                name="interventions_discrepancy_scope_valid",
+            ),
+        ]
 
     def __str__(self):
         return self.title
 
+    def get_absolute_url(self):
+        return slug_url("interventions:disagreement-detail", self.slug)
+
     def natural_key(self):
         return (self.slug,)
+
+    @property
+    def flag(self) -> str:
+        return FLAGS.get(self.scope, FLAGS[DisagreementScope.BETWEEN])
+
+    def scope_problem(self, source_ids) -> str:
+        """Why the member facts' reports do not fit the scope ("" when they do)."""
+        sources = set(source_ids)
+        if self.scope == DisagreementScope.WITHIN and len(sources) > 1:
+            return (
+                f'Disagreement "{self.slug}" is within one source, but its facts cite '
+                f"{len(sources)} reports."
+            )
+        if self.scope == DisagreementScope.BETWEEN and len(sources) == 1:
+            return (
+                f'Disagreement "{self.slug}" is between sources, but all its facts cite one '
+                "report: set its scope to within one source."
+            )
+        return ""
 
 
 # What a linked case study is fetched with: its page names its council, and whether it may be
@@ -109,16 +166,18 @@ class InterventionQuerySet(PublishedQuerySet):
         """The case study and all its parts: one query per kind of part, whatever their
         number. Parts are reached by their reverse relations, so that this app names no
         model another app owns (interventions.sections)."""
+        from ..memberships import with_disagreements as flagged
         from ..views.details.serialise import spending_rows
 
-        cited = ("source", "discrepancy")
+        cited = ("source",)
         link_end = (
             "source",
             *(f"{end}_intervention__{parent}" for end in ("to", "from") for parent in PARENTS),
         )
 
         def shown(queryset):
-            return queryset.published() if public else queryset
+            # Each fact with its disagreements, read in the same query (memberships).
+            return flagged(queryset.published() if public else queryset)
 
         def part(name, *related):
             model = Intervention._meta.get_field(name).related_model
@@ -128,7 +187,7 @@ class InterventionQuerySet(PublishedQuerySet):
             return Intervention._meta.get_field(name).related_model.objects
 
         links = InterventionLink.objects.select_related(*link_end)
-        return self.select_related("subject_council", *cited).prefetch_related(
+        return flagged(self.select_related("subject_council", *cited)).prefetch_related(
             "service_areas",
             part("participants", "council", "organisation", "person"),
             part("phases"),

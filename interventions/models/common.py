@@ -191,16 +191,26 @@ class Cited(models.Model):
 
 
 class Fact(Cited):
-    """A cited fact that may belong to a disagreement between sources."""
+    """A cited fact that may belong to one or more disagreements (interventions.disagreements).
 
-    discrepancy = models.ForeignKey(
+    Each concrete model gets its own membership table (`<app>_<model>_discrepancies`), so that
+    a disagreement can group facts of any kinds while this app never names a `ratings` model.
+    Membership changes are kept in the fact's history (`_history_m2m_fields`, read by
+    django-simple-history for every concrete model), so a version shows them as they stood.
+    """
+
+    discrepancies = models.ManyToManyField(
         "interventions.Discrepancy",
-        on_delete=models.PROTECT,
-        null=True,
         blank=True,
         related_name="%(app_label)s_%(class)s_facts",
-        help_text="Set when sources disagree about this fact: each version is its own row.",
+        verbose_name="disagreements",
+        help_text=(
+            "The disagreements this fact is part of: between reports, or within one report "
+            "(a table printing two grades for one area). Each version stays its own row."
+        ),
     )
+
+    _history_m2m_fields = ["discrepancies"]
 
     class Meta(Cited.Meta):
         abstract = True

@@ -5,6 +5,7 @@ from decimal import Decimal
 from django import template
 from django.utils.html import format_html, format_html_join
 
+from .. import memberships
 from ..models import format_partial_date
 from ..visibility import NOT_PUBLISHED, UNNAMED_PARTY, may_name
 
@@ -94,16 +95,25 @@ def judgement_list(context, judgements):
 
 
 @register.simple_tag
-def differ(fact):
-    """A visible flag, linked to the versions, when the fact belongs to a disagreement."""
-    discrepancy = getattr(fact, "discrepancy", None)
-    if discrepancy is None:
+def differ(fact, page=False):
+    """A visible flag for each disagreement the fact is part of, linked to its versions:
+    on this page (`#differ-<slug>`), or with `page` on the disagreement's own page.
+    "Sources differ" between reports, "The report prints two versions" inside one."""
+    flags = memberships.flags(fact)
+    if not flags:
         return ""
-    return format_html(
-        '<a class="differ" href="#differ-{}">'
-        'Sources differ<span class="visually-hidden">: {}</span></a>',
-        discrepancy.slug,
-        discrepancy.title,
+    return format_html_join(
+        " ",
+        '<a class="differ{}" href="{}">{}<span class="visually-hidden">: {}</span></a>',
+        (
+            (
+                " differ-within" if flag.within else "",
+                flag.get_absolute_url() if page else f"#{flag.anchor}",
+                flag.flag,
+                flag.title,
+            )
+            for flag in flags
+        ),
     )
 
 

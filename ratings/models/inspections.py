@@ -3,6 +3,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from interventions.memberships import with_disagreements
 from interventions.models.common import (
     Fact,
     PublishedQuerySet,
@@ -46,13 +47,15 @@ class InspectionQuerySet(PublishedQuerySet):
     stored_flag = True
 
     def for_detail(self, public: bool = True):
-        """The inspection, its council and every judgement, in printed order."""
-        judgements = Judgement.objects.select_related("source", "discrepancy").order_by("position")
+        """The inspection, its council and every judgement, in printed order, each fact with
+        its disagreements (read in the same queries: interventions.memberships)."""
+        judgements = Judgement.objects.select_related("source").order_by("position")
         if public:
             judgements = judgements.published()
-        return self.select_related(
-            "council", "inspectorate", "source", "discrepancy"
-        ).prefetch_related(models.Prefetch("judgements", judgements))
+        inspections = self.select_related("council", "inspectorate", "source")
+        return with_disagreements(inspections).prefetch_related(
+            models.Prefetch("judgements", with_disagreements(judgements))
+        )
 
 
 class Inspection(Fact):

@@ -1,6 +1,14 @@
 """The list pages of the ratings app."""
 
-from interventions.listing import CITATION_COLUMNS, Column, Facet, ListPage
+from types import SimpleNamespace
+
+from interventions.listing import (
+    CITATION_COLUMNS,
+    Column,
+    Facet,
+    ListPage,
+    disagreement_text,
+)
 from interventions.models import CouncilType, Region
 from interventions.models.common import slug_url
 from interventions.visibility import NOT_PUBLISHED, name_or_placeholder
@@ -186,14 +194,16 @@ class SpendingList(ListPage):
         "locator",
         "council__slug",
         "ref",
+        "disagreement_keys",  # annotated by ListPage.get (interventions.memberships)
     )
 
     def export_row(self, values):
         council, line, period, kind, amount, printed, qualifier, intervention = values[:8]
         payer, payee = party(*values[8:12]), party(*values[12:16])
-        source, locator, slug, ref = values[16:]
+        source, locator, slug, ref, keys = values[16:]
         cells = [council, line, period, KIND_LABELS[kind], amount, printed, qualifier]
         cells += [intervention or "", payer, payee, source, locator]
+        cells.append(disagreement_text(SimpleNamespace(disagreement_keys=keys)))
         return cells, f"{slug_url('interventions:council-detail', slug)}#spending-{ref}"
 
     def get_queryset(self):

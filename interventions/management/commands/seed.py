@@ -35,7 +35,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.core.serializers.base import DeserializationError
 from django.db import DatabaseError, transaction
 
-from interventions import publishing, recording
+from interventions import memberships, publishing, recording
 
 DEFAULT_DIR = Path(settings.BASE_DIR) / "fixtures"
 SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available: much faster
@@ -163,6 +163,9 @@ class Command(BaseCommand):
                 return
             for path, rows in loaded:
                 self.load_file(path, rows)
+            # A disagreement "within one source" must have all its facts in one report.
+            if problems := memberships.scope_problems():
+                raise CommandError("; ".join(problems))
             # Saves keep the public flags true row by row; this is the safety net.
             publishing.refresh_all()
             call_command("rebuild_search", verbosity=0)

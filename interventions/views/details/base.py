@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.generic import DetailView
 
+from ... import memberships
 from ...addresses import absolute, site_root
 from ...citations import CITATION_FORMATS, Citation, uk_date
 from ...corrections import latest_correction
@@ -221,11 +222,9 @@ class DetailPage(DetailView):
 
     def disagreements(self, parts) -> list:
         """The disagreements any fact on the page belongs to, as the page shows them."""
-        facts = self.facts(parts)
-        return disagreements(
-            (fact.discrepancy for fact in facts if hasattr(fact, "discrepancy")),
-            public=self.public,
-        )
+        # One query for every fact's memberships (each fact then knows its flags), then
+        # one for the versions of the disagreements found (none when there are none).
+        return disagreements(memberships.attach(self.facts(parts)), public=self.public)
 
     # JSON helpers --------------------------------------------------------------------
 
@@ -233,13 +232,13 @@ class DetailPage(DetailView):
         return absolute(path)  # from CASEBOOK_SITE_URL, never the request's Host
 
     def cited(self, fact) -> dict:
-        """Where a fact comes from, and whether sources differ on it."""
-        discrepancy = getattr(fact, "discrepancy", None)
+        """Where a fact comes from, and the disagreements it is part of."""
+        differ = self.differ_json(fact)
         if not may_name(fact.source, self.public):
             return {
                 "source": {"slug": None, "title": None, "url": None, "not_yet_published": True},
                 "locator": None,
-                "sources_differ": discrepancy.slug if discrepancy else None,
+                **differ,
             }
         return {
             "source": {
@@ -248,8 +247,30 @@ class DetailPage(DetailView):
                 "url": self.absolute(fact.source.get_absolute_url()),
             },
             "locator": fact.locator,
-            "sources_differ": discrepancy.slug if discrepancy else None,
+            **differ,
         }
+
+    def differ_json(self, fact) -> dict:
+        """The disagreements a fact is part of, and (for readers of the older shape) the
+        first between sources."""
+        flags = memberships.flags(fact)
+        between = [flag.slug for flag in flags if not flag.within]
+        return {
+            "sources_differ": between[0] if between else None,
+            "disagreements": self.flags_json(flags),
+        }
+
+    def flags_json(self, flags) -> list[dict]:
+        return [
+            {
+                "slug": flag.slug,
+                "title": flag.title,
+                "scope": flag.scope,
+                "flag": flag.flag,
+                "url": self.absolute(flag.get_absolute_url()),
+            }
+            for flag in flags
+        ]
 
     def body(self, obj) -> dict | None:
         """A related record as {"name", "slug", "url"}; blank, and marked so, for a draft."""
@@ -271,6 +292,9 @@ class DetailPage(DetailView):
             {
                 "slug": item.discrepancy.slug,
                 "title": item.discrepancy.title,
+                "scope": item.discrepancy.scope,
+                "flag": item.label,
+                "url": self.absolute(item.discrepancy.get_absolute_url()),
                 "note": item.discrepancy.note,
                 "versions": [
                     {

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import Exists, OuterRef, Prefetch, Q
 
 from ... import glance
+from ...memberships import with_disagreements
 from ...models import (
     Intervention,
 )
@@ -28,13 +29,12 @@ def inspections_around(intervention: Intervention, public: bool):
         if intervention.end_date is None:
             last = 9999  # still running: every later inspection counts
         queryset = queryset.filter(Q(year__isnull=True) | Q(year__range=(first, last)))
-    judgements = related_model(queryset.model, "judgements").objects.select_related(
-        "source", "discrepancy"
-    )
+    judgements = related_model(queryset.model, "judgements").objects.select_related("source")
     queryset = inspection_rows(queryset).prefetch_related(
-        Prefetch("judgements", shown(judgements.order_by("position"), public))
+        Prefetch("judgements", with_disagreements(shown(judgements.order_by("position"), public)))
     )
-    return capped(shown(queryset, public).annotate(led_here=led_to(intervention)))
+    shown_rows = with_disagreements(shown(queryset, public))
+    return capped(shown_rows.annotate(led_here=led_to(intervention)))
 
 
 def led_to(intervention: Intervention) -> Exists:

@@ -32,7 +32,7 @@ def money(value: Decimal | None) -> str | None:
 def inspection_rows(inspections):
     """Inspections with the number of their judgements, oldest first, undated last."""
     return (
-        inspections.select_related("inspectorate", "source", "discrepancy")
+        inspections.select_related("inspectorate", "source")
         .annotate(judgement_count=Count("judgements"))
         .order_by(F("year").asc(nulls_last=True), F("start_date").asc(nulls_last=True), "slug")
     )
@@ -52,7 +52,6 @@ def headline_judgements(inspection_model, public: bool):
 # and source too (whether it may be named is read from them).
 SPENDING_RELATED = (
     "source",
-    "discrepancy",
     "council",
     "intervention__subject_council",
     "intervention__source",

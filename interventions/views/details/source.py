@@ -22,37 +22,37 @@ OWN_SOURCE_ROWS = {
     "interventions.intervention": (
         "interventions_intervention_facts",
         "Interventions",
-        ("subject_council", "discrepancy"),
+        ("subject_council",),
         10,
     ),
     "interventions.participant": (
         "interventions_participant_facts",
         "Participants",
-        ("intervention", "council", "organisation", "discrepancy"),
+        ("intervention", "council", "organisation"),
         20,
     ),
     "interventions.phase": (
         "interventions_phase_facts",
         "Phases",
-        ("intervention", "discrepancy"),
+        ("intervention",),
         30,
     ),
     "interventions.workstream": (
         "interventions_workstream_facts",
         "Workstreams",
-        ("intervention", "discrepancy"),
+        ("intervention",),
         40,
     ),
     "interventions.lesson": (
         "interventions_lesson_facts",
         "Lessons",
-        ("intervention", "discrepancy"),
+        ("intervention",),
         50,
     ),
     "interventions.milestone": (
         "interventions_milestone_facts",
         "Milestones",
-        ("intervention", "discrepancy"),
+        ("intervention",),
         60,
     ),
     "interventions.interventionlink": (
@@ -122,14 +122,6 @@ def fact_url(fact) -> str:
     return ""
 
 
-def differ_url(fact, url: str) -> str:
-    """Where the page that shows a fact lists the versions of its disagreement."""
-    discrepancy = getattr(fact, "discrepancy", None)
-    if discrepancy is None or not url:
-        return ""
-    return f"{url.split('#')[0]}#differ-{discrepancy.slug}"
-
-
 class SourceDetail(DetailPage):
     model = Source
     template_name = "interventions/source_detail.html"
@@ -192,11 +184,7 @@ class SourceDetail(DetailPage):
                             "record": item["record"],
                             "url": self.absolute(item["url"]) if item["url"] else None,
                             "locator": item["fact"].locator,
-                            "sources_differ": (
-                                item["fact"].discrepancy.slug
-                                if getattr(item["fact"], "discrepancy", None)
-                                else None
-                            ),
+                            **self.differ_json(item["fact"]),
                         }
                         for item in group["facts"]
                     ],
