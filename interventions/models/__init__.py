@@ -16,7 +16,14 @@ from .cases import (
     TargetMet,
     Workstream,
 )
-from .common import DatePrecision, Qualifier, format_partial_date
+from .common import (
+    DateKind,
+    DatePrecision,
+    PartialDate,
+    Qualifier,
+    format_partial_date,
+    partial_date_range,
+)
 from .people import Person, Post
 from .quality import CouncilWithoutType, InterventionWithoutDates
 from .search import SearchDocument
@@ -29,6 +36,7 @@ __all__ = [
     "CouncilType",
     "CouncilWithoutType",
     "DataVersion",
+    "DateKind",
     "DatePrecision",
     "Discrepancy",
     "Intervention",
@@ -41,6 +49,7 @@ __all__ = [
     "Milestone",
     "Organisation",
     "OrganisationKind",
+    "PartialDate",
     "Participant",
     "ParticipantRole",
     "Person",
@@ -57,4 +66,5 @@ __all__ = [
     "TargetMet",
     "Workstream",
     "format_partial_date",
+    "partial_date_range",
 ]

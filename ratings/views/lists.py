@@ -1,6 +1,6 @@
 """The list pages of the ratings app."""
 
-from interventions.listing import CITATION_COLUMNS, Column, Facet, ListPage
+from interventions.listing import CITATION_COLUMNS, Column, Facet, ListPage, date_columns
 from interventions.models import CouncilType, Region
 from interventions.models.common import slug_url
 from interventions.visibility import NOT_PUBLISHED, name_or_placeholder
@@ -254,19 +254,7 @@ class InspectionList(ListPage):
         Column("service", "Service as printed", lambda o: o.service, in_html=False),
         Column("year", "Year", lambda o: o.year, "year", numeric=True),
         Column("period", "Period", lambda o: o.period, in_html=False),
-        Column(
-            "published",
-            "Published",
-            lambda o: o.published_date,
-            "published_date",
-            display=lambda o: o.published_display,
-        ),
-        Column(
-            "published_precision",
-            "Published precision",
-            lambda o: o.published_date_precision,
-            in_html=False,
-        ),
+        *date_columns("published", "Published", "published_date"),
         Column(
             "overall",
             "Overall result",
