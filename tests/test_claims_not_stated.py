@@ -134,6 +134,13 @@ def test_a_stated_status_shows_the_date_it_was_reported_at(client, seeded):
     assert data["status_as_of"] == {
         "date": "2008-01-14",
         "precision": "day",
+        "year": 2008,
+        "month": 1,
+        "day": 14,
+        "year_inferred": False,
+        "kind": "actual",
+        "note": "",
+        "edtf": "2008-01-14",
         "display": "14 January 2008",
     }
     assert data["status_note"] == ""

@@ -305,7 +305,8 @@ def test_stoke_months_without_a_year_are_kept_but_never_dated(seeded):
     assert (june.date_display, june.date) == ("June", None)
     assert rows.get(position=7).date_display == "expected: May"
     issue = Source.objects.get(slug="community-care-stoke-serco-partnership")
-    assert issue.date_display == "13 March"
+    assert issue.date_parts("date").display() == "13 March"
+    assert issue.date_display == "13 March issue"  # the printed form says more
     assert issue.date is None
 
 

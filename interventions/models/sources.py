@@ -112,4 +112,9 @@ class Source(HasPartialDates, models.Model):
 
     @property
     def date_display(self) -> str:
-        return self.date_parts("date").display() or self.date_as_printed
+        """As printed: the stored parts where they give a year, else the printed form
+        ("13 March issue"), which says more than its day and month alone."""
+        parts = self.date_parts("date")
+        if parts.year is None and self.date_as_printed:
+            return self.date_as_printed
+        return parts.display()
