@@ -184,6 +184,14 @@ def test_changing_a_part_moves_the_sortable_date_on_the_next_save():
     assert milestone.date_display == "February"
 
 
+def test_a_part_saved_alone_with_update_fields_moves_its_sortable_date():
+    milestone = f.MilestoneFactory(date_year=2011, date_month=2, date_day=None)
+    milestone.date_month = 3
+    milestone.save(update_fields=["date_month"])
+    milestone.refresh_from_db()
+    assert milestone.date == datetime.date(2011, 3, 1)
+
+
 # Sorting and filtering ----------------------------------------------------------------------
 
 

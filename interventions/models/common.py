@@ -337,6 +337,15 @@ class HasPartialDates:
 
     def save(self, *args, **kwargs):
         self.derive_partial_dates()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:  # a part saved alone takes its derived pair with it
+            derived = [
+                name
+                for field in self.partial_dates
+                if any(str(u).startswith(f"{field}_") for u in update_fields)
+                for name in (field, f"{field}_precision")
+            ]
+            kwargs["update_fields"] = {*update_fields, *derived}
         super().save(*args, **kwargs)
 
 
