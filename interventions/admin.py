@@ -30,6 +30,16 @@ from .models import (
 CITATION_FIELDS = ("source", "locator")
 
 
+def date_fields(name: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """A partial date's parts on one line as a reader writes a date (day, month, year),
+    then whether it is actual, planned or expected and its note. The sortable date and
+    precision are derived from these on save and not shown."""
+    return (
+        (f"{name}_day", f"{name}_month", f"{name}_year", f"{name}_year_inferred"),
+        (f"{name}_kind", f"{name}_note"),
+    )
+
+
 class CuratorAdmin(ReasonAdminMixin, VersionedAdminMixin, SimpleHistoryAdmin):
     """Every content model: full history with revert; new drafts start unpublished; a save
     never overwrites one made since the form was opened (interventions.concurrency); a
@@ -77,7 +87,7 @@ class VagueLocatorFilter(admin.SimpleListFilter):
 
 @admin.register(Source)
 class SourceAdmin(CuratorAdmin):
-    list_display = ("title", "kind", "publisher", "date", "date_precision", "published")
+    list_display = ("title", "kind", "publisher", "date_display", "published")
     list_filter = ("published", "kind", "publisher")
     search_fields = ("title", "publisher", "authors", "summary")
     prepopulated_fields = {"slug": ("title",)}
@@ -112,7 +122,8 @@ class PostInline(VersionedInlineMixin, admin.StackedInline):
     fields = (
         ("position", "title"),
         ("council", "organisation"),
-        ("start_date", "start_date_precision", "end_date", "end_date_precision"),
+        *date_fields("start_date"),
+        *date_fields("end_date"),
         CITATION_FIELDS,
     )
 
@@ -200,7 +211,8 @@ class PhaseInline(PartInline):
     model = Phase
     fields = (
         ("position", "name", "led_by"),
-        ("start_date", "start_date_precision", "end_date", "end_date_precision"),
+        *date_fields("start_date"),
+        *date_fields("end_date"),
         "description",
         (*CITATION_FIELDS, "discrepancies"),
     )
@@ -219,7 +231,9 @@ class LessonInline(PartInline):
 class MilestoneInline(PartInline):
     model = Milestone
     fields = (
-        ("position", "date", "date_precision", "end_date", "end_date_precision"),
+        "position",
+        *date_fields("date"),
+        *date_fields("end_date"),
         "description",
         (*CITATION_FIELDS, "discrepancies"),
     )
@@ -268,10 +282,10 @@ class InterventionAdmin(CuratorAdmin):
             {
                 "fields": (
                     ("status", "mentioned_only"),
-                    ("status_as_of", "status_as_of_precision"),
+                    *date_fields("status_as_of"),
                     "status_note",
-                    ("start_date", "start_date_precision"),
-                    ("end_date", "end_date_precision"),
+                    *date_fields("start_date"),
+                    *date_fields("end_date"),
                 )
             },
         ),
@@ -337,7 +351,7 @@ class LessonAdmin(PartAdmin):
 
 @admin.register(Milestone)
 class MilestoneAdmin(PartAdmin):
-    list_display = ("description", "intervention", "date", "date_precision")
+    list_display = ("description", "intervention", "date_display")
     search_fields = ("description",)
 
 

@@ -1,5 +1,5 @@
 import django_filters
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 
 from .filter_fields import (
     ChoicesFilter,
@@ -33,6 +33,19 @@ def filter_mentioned(queryset, name, value):
     return queryset.filter(mentioned_only=value == "yes")
 
 
+# A year read from context rather than printed ("16 April [2014]"): a researcher can leave
+# such dates out, or look at them alone. Any of the case study's own dates counts.
+INFERRED_YEARS = (("printed", "Printed years only"), ("inferred", "With an inferred year"))
+INTERVENTION_DATES = ("start_date", "end_date", "status_as_of")
+
+
+def filter_inferred_years(queryset, name, value):
+    inferred = Q()
+    for field in INTERVENTION_DATES:
+        inferred |= Q(**{f"{field}_year_inferred": True})
+    return queryset.filter(inferred) if value == "inferred" else queryset.exclude(inferred)
+
+
 class InterventionFilter(django_filters.FilterSet):
     q = TextFilter(label="Words", fields=("title", "summary", "subject_council__name"))
     council, council_type, region = council_filters("subject_council")
@@ -52,6 +65,12 @@ class InterventionFilter(django_filters.FilterSet):
     )
     year_to = YearFilter(
         label="Started in or before", field_name="start_date", lookup_expr="year__lte"
+    )
+    years = django_filters.ChoiceFilter(
+        label="Years of dates",
+        choices=INFERRED_YEARS,
+        method=filter_inferred_years,
+        empty_label="Printed or inferred",
     )
 
     class Meta:

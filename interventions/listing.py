@@ -450,3 +450,44 @@ class ListPage(FacetsMixin, CsvExportMixin, TemplateView):
         )
         context.update(list_context(self, context))  # chips, export links, breadcrumbs
         return context
+
+
+def date_columns(key: str, label: str, field: str, *, in_html: bool = True) -> list[Column]:
+    """A partial date's columns, the same in HTML, CSV and JSON: the sortable first day
+    (blank without a year; shown as printed), its precision, its EDTF form ("XXXX-02-21",
+    "2014?-04-16"), whether its year is inferred, whether it is actual, planned or expected,
+    and its note."""
+    from .models import PartialDate
+
+    def parts(o):
+        return PartialDate.of(o, field)
+
+    return [
+        Column(
+            key,
+            label,
+            lambda o: getattr(o, field),
+            field,
+            display=lambda o: parts(o).display(),
+            in_html=in_html,
+        ),
+        Column(
+            f"{key}_precision",
+            f"{label} precision",
+            lambda o: getattr(o, f"{field}_precision"),
+            in_html=False,
+        ),
+        Column(f"{key}_edtf", f"{label} (EDTF)", lambda o: parts(o).edtf(), in_html=False),
+        Column(
+            f"{key}_year_inferred",
+            f"{label} year inferred",
+            lambda o: getattr(o, f"{field}_year_inferred"),
+            in_html=False,
+        ),
+        Column(
+            f"{key}_kind", f"{label} kind", lambda o: getattr(o, f"{field}_kind"), in_html=False
+        ),
+        Column(
+            f"{key}_note", f"{label} note", lambda o: getattr(o, f"{field}_note"), in_html=False
+        ),
+    ]

@@ -20,13 +20,14 @@ from . import memberships
 from .addresses import absolute, site_root
 from .citations import CITATION_FORMATS, Citation, ReportCitation, uk_date
 from .footnotes import Footnotes, disagreements
-from .models import RecordVersion, Source
+from .models import PartialDate, RecordVersion, Source
 from .sections import State, page_sections, section_facts, site
 from .visibility import may_name, name_or_placeholder
 
 CHANGES_SHOWN = 20
 VERSION_FORMATS = ("html", "json", *CITATION_FORMATS)
 HIDDEN_FIELDS = {"id", "published"}
+DATE_PART_SUFFIXES = ("_precision", "_year", "_month", "_day", "_year_inferred", "_kind", "_note")
 KINDS = {"+": "Created", "~": "Changed", "-": "Deleted"}
 # The parts a version page's JSON lists as they stood then: each app registers the parts
 # its models are of (interventions.sections.FactKind.version_parts).
@@ -249,8 +250,19 @@ class VersionPage(View):
         hidden = set(HIDDEN_FIELDS)
         if source is not None and not may_name(source, public):
             hidden.add("locator")  # the place in a report the reader may not see, as on the page
+        # A partial date is one row, as printed ("planned: 16 April [2014]"), not its parts.
+        dates = getattr(getattr(old, "instance_type", type(old)), "partial_dates", ())
+        parts = {f"{d}{suffix}" for d in dates for suffix in DATE_PART_SUFFIXES}
         for field in type(old)._meta.concrete_fields:
             if field.name in hidden or field.primary_key:
+                continue
+            if field.name in dates:
+                when = PartialDate.of(old, field.name)
+                if when.known:
+                    text = when.display() + (f" ({when.note})" if when.note else "")
+                    rows.append((str(field.verbose_name).capitalize(), text))
+                continue
+            if field.name in parts:
                 continue
             if field.is_relation:
                 related_id = getattr(old, field.attname)

@@ -86,12 +86,27 @@ READER_NOTES = {
     "discrepancies": "The disagreements this fact is part of (between reports, or within one "
     "report), by slug, separated by spaces; blank for none.",
     "published": "Always true here: only published records are in this download.",
-    "date": "The date; for a month or a year, its first day (the precision column says which).",
-    "start_date": "When it began; for a month or a year, its first day (see the precision).",
-    "end_date": "When it ended; for a month or a year, its first day (see the precision).",
-    "published_date": "When the report was published; for a month or a year, its first day.",
+    "date": "The date's first possible day, for sorting and filtering (blank when the report "
+    "gives no year); the parts beside it say what is printed.",
+    "start_date": "When it began: its first possible day (blank with no year; see the parts).",
+    "end_date": "When it ended: its first possible day (blank with no year; see the parts).",
+    "published_date": "When the report was published: its first possible day (see the parts).",
+    "status_as_of": "The date the status was reported at: its first possible day (see the parts).",
 }
-DATE_PRECISION = "How much of the date the report states: day, month or year."
+DATE_PRECISION = (
+    "How much of the sortable date is known: day, month or year; blank when the year is not."
+)
+# The parts of a partial date (interventions.models.common.partial_date_parts), by suffix.
+DATE_PART_NOTES = {
+    "_year": "The year, as printed or (see year inferred) read from context; blank if unknown.",
+    "_month": "The month, 1 to 12, if the report gives one.",
+    "_day": "The day of the month, if the report gives one.",
+    "_year_inferred": "True when the report does not print the year beside this date and it "
+    "was read from context (shown as [2014]); the note says how.",
+    "_kind": "actual, planned (the report says it will happen then) or expected (the report "
+    "says it was expected then).",
+    "_note": "Why the year is inferred, or another caveat on this date.",
+}
 
 COLUMN_NOTES = {
     "slug": "Permanent key of the record: its address on Casebook ends in it, and other tables "
@@ -205,8 +220,15 @@ TYPES = {
 
 def column_description(model, field) -> str:
     key = f"{model._meta.model_name}.{field.name}"
+    part = next((suffix for suffix in DATE_PART_NOTES if field.name.endswith(suffix)), None)
     if field.name.endswith("_precision"):
         note = DATE_PRECISION
+    elif (
+        part is not None
+        and hasattr(model, "partial_dates")
+        and any(field.name == f"{date}{part}" for date in model.partial_dates)
+    ):
+        note = DATE_PART_NOTES[part]
     else:
         note = (
             COLUMN_NOTES.get(key)

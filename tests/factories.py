@@ -9,7 +9,35 @@ from interventions import models as im
 from ratings import models as rm
 
 
-class SourceFactory(factory.django.DjangoModelFactory):
+def date_parts(field: str, value, precision: str) -> dict:
+    """A date written the short way in a test (a day, and how much of it the report gives)
+    as the parts the model stores: `start_date=date(2004, 10, 1)` with precision "month"
+    becomes start_date_year=2004, start_date_month=10."""
+    if isinstance(value, str):
+        value = datetime.date.fromisoformat(value)
+    parts = im.PartialDate.from_date(value, precision or im.DatePrecision.DAY)
+    return {f"{field}_year": parts.year, f"{field}_month": parts.month, f"{field}_day": parts.day}
+
+
+class PartialDatesFactory(factory.django.DjangoModelFactory):
+    """Lets a test give a date and its precision; the model keeps its parts (and derives
+    the date and precision from them on save)."""
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def _adjust_kwargs(cls, **kwargs):
+        for field in getattr(cls._meta.model, "partial_dates", ()):
+            if field in kwargs or f"{field}_precision" in kwargs:
+                value = kwargs.pop(field, None)
+                precision = kwargs.pop(f"{field}_precision", "")
+                given = {k: kwargs[k] for k in kwargs if k.startswith(f"{field}_")}
+                kwargs.update({**date_parts(field, value, precision), **given})
+        return kwargs
+
+
+class SourceFactory(PartialDatesFactory):
     class Meta:
         model = im.Source
         django_get_or_create = ("slug",)
@@ -55,7 +83,7 @@ class PersonFactory(factory.django.DjangoModelFactory):
     locator = "para 3"
 
 
-class PostFactory(factory.django.DjangoModelFactory):
+class PostFactory(PartialDatesFactory):
     class Meta:
         model = im.Post
 
@@ -66,7 +94,7 @@ class PostFactory(factory.django.DjangoModelFactory):
     locator = "para 4"
 
 
-class FactFactory(factory.django.DjangoModelFactory):
+class FactFactory(PartialDatesFactory):
     """A fact, which may be part of disagreements: `discrepancies=[...]`, or one with
     `discrepancy=`."""
 

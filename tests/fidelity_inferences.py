@@ -41,23 +41,12 @@ DFE_AS_SECRETARY_OF_STATE = (
     "Education, the minister at the head of the Department for Education; the department's "
     "own name is not printed here."
 )
-PLANNED_REVIEW_DATES = (
-    "The terms of reference say the review 'will be conducted between 16th April and 16th "
-    "May'; the year is printed only with 'Thursday 22nd May 2014' in the same sentence. The "
-    "dates are planned ones (issue 13): kept until the dates model records them as planned "
-    "with the year inferred."
-)
-
 CSO_DIRECTOR_POSTS = (
     "The board list prints 'Two non-executive directors with following expertise' and then "
     "each director's expertise on its own line; the post joins the two, in the singular."
 )
 
 ALLOWED: dict[str, str] = {
-    "intervention:slough-opm-dfe-review-2014 start_date": PLANNED_REVIEW_DATES,
-    "intervention:slough-opm-dfe-review-2014 end_date": PLANNED_REVIEW_DATES,
-    "milestone:slough-opm-dfe-review-2014/3 date": PLANNED_REVIEW_DATES,
-    "milestone:slough-opm-dfe-review-2014/3 end_date": PLANNED_REVIEW_DATES,
     "intervention:doncaster-ways-forward-review-2013 status": REVIEW_REPORT,
     "intervention:birmingham-ways-forward-review-2014 status": REVIEW_REPORT,
     "intervention:slough-c4eo-sector-led-reviews-2011-12 status": (

@@ -134,6 +134,13 @@ def test_a_stated_status_shows_the_date_it_was_reported_at(client, seeded):
     assert data["status_as_of"] == {
         "date": "2008-01-14",
         "precision": "day",
+        "year": 2008,
+        "month": 1,
+        "day": 14,
+        "year_inferred": False,
+        "kind": "actual",
+        "note": "",
+        "edtf": "2008-01-14",
         "display": "14 January 2008",
     }
     assert data["status_note"] == ""
@@ -207,7 +214,6 @@ def test_a_note_or_a_date_on_a_claim_it_does_not_belong_to_is_refused(db):
             "status_as_of_precision": DatePrecision.MONTH,
         },
         {"target_met": TargetMet.MET, "target_met_note": "Our reading"},
-        {"status_as_of": datetime.date(2014, 6, 1)},  # a date without its precision
     ):
         with pytest.raises(IntegrityError), transaction.atomic():
             f.InterventionFactory(**fields)
@@ -223,7 +229,7 @@ def test_clean_explains_each_misplaced_note(db):
     )
     with pytest.raises(ValidationError) as error:
         intervention.clean()
-    assert set(error.value.message_dict) == {"status_as_of", "target_met_note"}
+    assert set(error.value.message_dict) == {"status_as_of_year", "target_met_note"}
 
 
 def test_a_curator_can_record_not_stated_with_notes_and_a_status_date(curator):  # noqa: F811
@@ -248,8 +254,9 @@ def test_a_curator_can_record_not_stated_with_notes_and_a_status_date(curator): 
     data.update(
         status="active",
         status_note="",
-        status_as_of="2014-06-01",
-        status_as_of_precision="month",
+        status_as_of_year="2014",
+        status_as_of_month="6",
+        status_as_of_day="",
         target_met="",
         target_met_note="",
     )
@@ -262,16 +269,16 @@ def test_a_curator_gets_a_form_error_for_a_dated_status_not_stated(curator):  # 
     intervention = f.InterventionFactory(published=False)
     url = reverse("admin:interventions_intervention_change", args=[intervention.pk])
     data = opened_form(curator, url)
-    data.update(status="unknown", status_as_of="2014-06-01", status_as_of_precision="month")
+    data.update(status="unknown", status_as_of_year="2014", status_as_of_month="6")
     response = curator.post(url, data)
     assert response.status_code == 200
     errors = response.context["adminform"].form.errors
-    assert "A status the report does not state has no date" in str(errors["status_as_of"])
-    data.update(status="active", status_as_of="2014-06-15")
+    assert "A status the report does not state has no date" in str(errors["status_as_of_year"])
+    data.update(status="active", status_as_of_day="31")
     response = curator.post(url, data)
     assert response.status_code == 200
     errors = response.context["adminform"].form.errors
-    assert "For a month, enter the first day of that month." in str(errors["status_as_of"])
+    assert "June 2014 has no day 31" in str(errors["status_as_of_day"])
     intervention.refresh_from_db()
     assert intervention.status == Status.COMPLETED
 

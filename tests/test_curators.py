@@ -128,8 +128,9 @@ def test_bad_admin_edit_is_a_form_error_saying_what_to_fix(curator):
     form = curator.get(url).context["adminform"].form
     data = {
         **form_data(form),
-        "end_date": "2001-01-01",
-        "end_date_precision": "day",
+        "end_date_year": "2001",
+        "end_date_month": "1",
+        "end_date_day": "1",
         **{
             f"{prefix}-{k}": "0"
             for prefix in (

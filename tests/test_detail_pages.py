@@ -439,7 +439,18 @@ def test_every_detail_page_answers_json_with_absolute_urls(client):
 
 def test_case_study_json_gives_parts_and_amounts_as_exact_strings(client, seeded):
     data = client.get(KENT_SWINDON + "?format=json").json()
-    assert data["start"] == {"date": "2004-10-01", "precision": "month", "display": "October 2004"}
+    assert data["start"] == {
+        "date": "2004-10-01",
+        "precision": "month",
+        "year": 2004,
+        "month": 10,
+        "day": None,
+        "year_inferred": False,
+        "kind": "actual",
+        "note": "",
+        "edtf": "2004-10",
+        "display": "October 2004",
+    }
     assert data["phases"][0]["name"] == "Introductions and initial workstreams"
     assert len(data["workstreams"]) == 6
     lines = {line["ref"]: line for line in data["spending_lines"]}

@@ -97,6 +97,9 @@ def add_phase_row(data: dict, intervention, position: int, name: str) -> str:
             f"{prefix}-source": str(intervention.source_id),
             f"{prefix}-locator": "para 5",
             f"{prefix}-intervention": str(intervention.pk),
+            # As a browser posts the date kinds' initial values.
+            f"{prefix}-start_date_kind": "actual",
+            f"{prefix}-end_date_kind": "actual",
         }
     )
     return prefix
@@ -381,6 +384,8 @@ def test_adding_a_part_at_a_taken_position_on_its_own_page_is_a_form_error(alice
         "name": "Alice's phase",
         "source": phase.source_id,
         "locator": "para 9",
+        "start_date_kind": "actual",
+        "end_date_kind": "actual",
     }
 
     response = alice.post(reverse("admin:interventions_phase_add"), data)
@@ -442,6 +447,8 @@ def test_a_part_added_on_its_own_page_racing_past_validation_is_a_form_error(ali
         "name": "Alice's phase",
         "source": phase.source_id,
         "locator": "para 9",
+        "start_date_kind": "actual",
+        "end_date_kind": "actual",
     }
 
     response = alice.post(reverse("admin:interventions_phase_add"), data)

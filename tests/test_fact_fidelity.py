@@ -218,26 +218,41 @@ def printed_values(label: str, fields: dict) -> list[tuple[str, list[str]]]:
     return values
 
 
-def date_printed(text: str, value: str, precision: str) -> bool:
+def date_printed(text: str, year, month, day, year_inferred: bool) -> bool:
     """Whether a date is printed in text as precisely as it is stored: "October 2004",
-    "14 January 2008", "4th and 15th April 2011" (for the 4th)."""
-    day = value if isinstance(value, datetime.date) else datetime.date.fromisoformat(value)
+    "14 January 2008", "4th and 15th April 2011" (for the 4th), "21 February" for a date whose
+    year is not printed (none, or inferred from context)."""
     text = " ".join(text.replace("–", "-").split())
-    year, month = rf"\b{day.year}\b", MONTHS[day.month - 1]
-    if precision == "year":  # "2012", or the end of "2011-12" or "2011/12"
-        short = rf"\b{day.year - 1}[-/]{day.year % 100:02d}\b"
-        return re.search(year, text) is not None or re.search(short, text) is not None
-    month_year = rf"\b{month}\b[^.;]{{0,40}}?{year}"
-    if precision == "month":
-        return re.search(month_year, text) is not None
-    return re.search(rf"\b{day.day}(?:st|nd|rd|th)?\b[^.;]{{0,30}}?{month_year}", text) is not None
+    printed_year = year is not None and not year_inferred
+    if month is None:
+        if not printed_year:
+            return True  # only an inferred year: nothing printed to find
+        # "2012", or the end of "2011-12" or "2011/12"
+        short = rf"\b{year - 1}[-/]{year % 100:02d}\b"
+        return re.search(rf"\b{year}\b", text) is not None or re.search(short, text) is not None
+    month_part = rf"\b{MONTHS[month - 1]}\b"
+    if printed_year:
+        month_part += rf"[^.;]{{0,40}}?\b{year}\b"
+    if day is None:
+        return re.search(month_part, text) is not None
+    return re.search(rf"\b{day}(?:st|nd|rd|th)?\b[^.;]{{0,30}}?{month_part}", text) is not None
 
 
-def dates(fields: dict) -> list[tuple[str, str, str]]:
+def dates(label: str, fields: dict) -> list[tuple[str, tuple]]:
+    """Each stored date of a row as (field, (year, month, day, year inferred))."""
+    model = apps.get_model(label)
     return [
-        (field[: -len("_precision")], fields[field[: -len("_precision")]], precision)
-        for field, precision in fields.items()
-        if field.endswith("_precision") and precision and fields.get(field[: -len("_precision")])
+        (
+            field,
+            (
+                fields.get(f"{field}_year"),
+                fields.get(f"{field}_month"),
+                fields.get(f"{field}_day"),
+                bool(fields.get(f"{field}_year_inferred")),
+            ),
+        )
+        for field in getattr(model, "partial_dates", ())
+        if any(fields.get(f"{field}_{part}") is not None for part in ("year", "month", "day"))
     ]
 
 
@@ -307,14 +322,13 @@ def problems(label: str, fields: dict) -> dict[str, str]:
         if not any(printed_in(form, text) for form in forms):
             found[what] = f"{forms[0]!r} is not printed where the locator points"
     source = by_slug("interventions.source")[one(fields["source"])]
-    for what, value, precision in dates(fields):
-        if what == "status_as_of" and (str(value), precision) == (
-            str(source["date"]),
-            source["date_precision"],
-        ):
+    source_date = tuple(source.get(f"date_{part}") for part in ("year", "month", "day"))
+    for what, parts in dates(label, fields):
+        if what == "status_as_of" and parts[:3] == source_date:
             continue  # see fidelity_inferences.STATUS_AS_OF_REPORT_DATE
-        if not date_printed(text, value, precision):
-            found[what] = f"{what} {value} ({precision}) is not printed where the locator points"
+        if not date_printed(text, *parts):
+            shown = "-".join("?" if part is None else str(part) for part in parts[:3])
+            found[what] = f"{what} {shown} is not printed where the locator points"
     for what, value, pattern in claims(label, fields):
         if not re.search(pattern, norm(text)):
             found[what] = f"{what} {value!r}: nothing in the located text says so"

@@ -148,8 +148,11 @@ def test_arbitrary_admin_input_is_a_form_error_or_a_whole_save(
         "subject_council": str(data.subject_council.pk),
         "kind": kind,
         "status": status,
-        "start_date": start,
-        "start_date_precision": precision,
+        "start_date_year": start,
+        "start_date_month": precision,
+        "start_date_kind": "actual",
+        "end_date_kind": "actual",
+        "status_as_of_kind": "actual",
         "source": str(data.source.pk),
         "locator": "para 1",
     }

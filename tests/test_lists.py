@@ -173,6 +173,7 @@ BAD_VALUES = {
         ("council_type", "parish"),
         ("region", "wales"),
         ("mentioned", "maybe"),
+        ("years", "guessed"),
         ("year_from", "abc"),
         ("year_to", "99999999999999999999"),
     ],

@@ -33,13 +33,13 @@ def test_month_precision_keeps_october_2004_a_month():
     assert intervention.start_display == "October 2004"
 
 
-def test_month_entered_as_a_later_day_is_a_form_error():
+def test_a_day_past_the_end_of_its_month_is_a_form_error():
     intervention = f.InterventionFactory.build(
-        start_date=datetime.date(2004, 10, 14), start_date_precision="month"
+        start_date_year=2011, start_date_month=2, start_date_day=29
     )
     with pytest.raises(ValidationError) as error:
         intervention.clean()
-    assert "first day of that month" in str(error.value)
+    assert "February 2011 has no day 29" in str(error.value)
 
 
 def test_judgement_takes_its_framework_and_score_from_its_inspection():

@@ -90,7 +90,13 @@ def test_a_post_has_dates_only_where_the_report_prints_them(seeded):
     assert (acting.start_display, acting.end_display) == ("April 2005", "December 2005")
     assert acting.council.slug == "swindon"
     dated = Post.objects.exclude(start_date=None)
-    assert sorted(p.person.slug for p in dated) == ["andrew-ireland", "malcolm-newsam"]
+    assert sorted(p.person.slug for p in dated) == [
+        "andrew-ireland",
+        "jenny-whittle",  # "In February", its year 2011 read from context and marked so
+        "malcolm-newsam",
+    ]
+    (inferred,) = dated.filter(start_date_year_inferred=True)
+    assert inferred.start_display == "February [2011]"
 
 
 # The list ---------------------------------------------------------------------------------
@@ -215,6 +221,13 @@ def test_the_person_page_shows_variants_posts_and_roles_each_footnoted(client, s
     assert data["posts"][0]["start"] == {
         "date": "2011-01-01",
         "precision": "month",
+        "year": 2011,
+        "month": 1,
+        "day": None,
+        "year_inferred": False,
+        "kind": "actual",
+        "note": "",
+        "edtf": "2011-01",
         "display": "January 2011",
     }
     assert data["posts"][0]["council"]["slug"] == "kent"
@@ -386,6 +399,9 @@ def test_the_admin_lists_people_and_adds_a_post_inline(seeded):
             "posts-0-title": "Lead for Kent",
             "posts-0-source": str(source.pk),
             "posts-0-locator": "Project Management, para 3(2): Phase Three",
+            # As a browser posts the selects' initial values.
+            "posts-0-start_date_kind": "actual",
+            "posts-0-end_date_kind": "actual",
             "change_reason": "Post as the report words it",
         }
     )

@@ -3,12 +3,24 @@ named once in the document's components."""
 
 from __future__ import annotations
 
-from .schema import DATE, DECIMAL, INTEGER, STRING, URL, array, choice, nullable, ref, strict
+from .schema import (
+    BOOLEAN,
+    DATE,
+    DECIMAL,
+    INTEGER,
+    STRING,
+    URL,
+    array,
+    choice,
+    nullable,
+    ref,
+    strict,
+)
 
 
 def shared_schemas() -> dict:
     from interventions.citations import CITATION_FORMATS
-    from interventions.models import DatePrecision, DisagreementScope, Qualifier
+    from interventions.models import DateKind, DatePrecision, DisagreementScope, Qualifier
     from ratings.models import SpendingKind, Unit
 
     source = {
@@ -29,11 +41,20 @@ def shared_schemas() -> dict:
             {"errors": array(STRING), "csv": URL},
             optional=("csv",),
         ),
+        # A date as printed (interventions.models.common.PartialDate): each part known or
+        # not; `date` is the first possible day, null when the year is not known.
         "PartialDate": nullable(
             strict(
                 {
-                    "date": DATE,
-                    "precision": choice(DatePrecision),
+                    "date": nullable(DATE),
+                    "precision": choice(DatePrecision, blank=True),
+                    "year": nullable(INTEGER),
+                    "month": nullable({"type": "integer", "minimum": 1, "maximum": 12}),
+                    "day": nullable({"type": "integer", "minimum": 1, "maximum": 31}),
+                    "year_inferred": BOOLEAN,
+                    "kind": choice(DateKind),
+                    "note": STRING,
+                    "edtf": STRING,
                     "display": STRING,
                 }
             )

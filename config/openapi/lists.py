@@ -59,6 +59,8 @@ COLUMN_SCHEMAS = {
 
 
 def column_schema(column) -> dict:
+    if column.key.endswith("_year_inferred"):
+        return BOOLEAN  # beside each partial date (interventions.listing.date_columns)
     return COLUMN_SCHEMAS.get(column.key, STRING)
 
 

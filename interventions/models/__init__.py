@@ -17,7 +17,14 @@ from .cases import (
     TargetMet,
     Workstream,
 )
-from .common import DatePrecision, Qualifier, format_partial_date
+from .common import (
+    DateKind,
+    DatePrecision,
+    PartialDate,
+    Qualifier,
+    format_partial_date,
+    partial_date_range,
+)
 from .people import Person, Post
 from .quality import CouncilWithoutType, InterventionWithoutDates
 from .search import SearchDocument
@@ -30,6 +37,7 @@ __all__ = [
     "CouncilType",
     "CouncilWithoutType",
     "DataVersion",
+    "DateKind",
     "DatePrecision",
     "DisagreementScope",
     "Discrepancy",
@@ -43,6 +51,7 @@ __all__ = [
     "Milestone",
     "Organisation",
     "OrganisationKind",
+    "PartialDate",
     "Participant",
     "ParticipantRole",
     "Person",
@@ -59,4 +68,5 @@ __all__ = [
     "TargetMet",
     "Workstream",
     "format_partial_date",
+    "partial_date_range",
 ]

@@ -9,15 +9,17 @@ from .bodies import Council, Organisation
 from .common import (
     Cited,
     Fact,
+    HasPartialDates,
     PublishedQuerySet,
     SlugManager,
     date_order_constraint,
-    format_partial_date,
     partial_date_constraint,
     partial_date_fields,
+    partial_date_parts,
+    partial_date_parts_constraint,
+    partial_date_range,
     published_field,
     slug_url,
-    validate_partial_date,
 )
 
 
@@ -206,8 +208,15 @@ class InterventionQuerySet(PublishedQuerySet):
         )
 
 
-class Intervention(Fact):
+class Intervention(HasPartialDates, Fact):
     """A case study: what was done to or for a council's failing service."""
+
+    partial_dates = (
+        "status_as_of",
+        "start_date",
+        "end_date",
+    )
+    date_ranges = (("start_date", "end_date"),)
 
     slug = models.SlugField(max_length=100, unique=True)
     title = models.CharField(max_length=200)
@@ -233,10 +242,18 @@ class Intervention(Fact):
             "shown beside it."
         ),
     )
-    status_as_of, status_as_of_precision = partial_date_fields(
+    status_as_of, status_as_of_precision = partial_date_fields("status as of")
+    (
+        status_as_of_year,
+        status_as_of_month,
+        status_as_of_day,
+        status_as_of_year_inferred,
+        status_as_of_kind,
+        status_as_of_note,
+    ) = partial_date_parts(
         "status as of",
         "The date the report states the status at (usually the report's own date). "
-        'Blank with "Not stated". For a month or a year, enter its first day.',
+        'Blank with "Not stated".',
     )
     mentioned_only = models.BooleanField(
         "mentioned in passing",
@@ -244,7 +261,23 @@ class Intervention(Fact):
         help_text="The reports only mention it (as a model or comparison); recorded briefly.",
     )
     start_date, start_date_precision = partial_date_fields("start date")
+    (
+        start_date_year,
+        start_date_month,
+        start_date_day,
+        start_date_year_inferred,
+        start_date_kind,
+        start_date_note,
+    ) = partial_date_parts("start date")
     end_date, end_date_precision = partial_date_fields("end date")
+    (
+        end_date_year,
+        end_date_month,
+        end_date_day,
+        end_date_year_inferred,
+        end_date_kind,
+        end_date_note,
+    ) = partial_date_parts("end date")
     summary = models.TextField(blank=True, default="", help_text="In our own words.")
     trigger = models.TextField(blank=True, default="", help_text="What led to the intervention.")
     target = models.TextField("headline target", blank=True, default="")
@@ -301,8 +334,11 @@ class Intervention(Fact):
                 name="intervention_target_met_note_only_not_stated",
             ),
             partial_date_constraint("start_date", "intervention_start_precision"),
+            partial_date_parts_constraint("start_date", "intervention_start_parts_valid"),
             partial_date_constraint("end_date", "intervention_end_precision"),
+            partial_date_parts_constraint("end_date", "intervention_end_parts_valid"),
             partial_date_constraint("status_as_of", "intervention_status_as_of_precision"),
+            partial_date_parts_constraint("status_as_of", "intervention_status_as_of_parts_valid"),
             date_order_constraint("start_date", "end_date", "intervention_end_after_start"),
         ]
 
@@ -323,12 +359,9 @@ class Intervention(Fact):
     ]
 
     def clean(self):
-        validate_partial_date(self.start_date, self.start_date_precision, "start_date")
-        validate_partial_date(self.end_date, self.end_date_precision, "end_date")
-        validate_partial_date(self.status_as_of, self.status_as_of_precision, "status_as_of")
-        errors = {}
-        if self.status == Status.UNKNOWN and self.status_as_of:
-            errors["status_as_of"] = (
+        errors = self.partial_date_errors()
+        if self.status == Status.UNKNOWN and self.date_parts("status_as_of").known:
+            errors["status_as_of_year"] = (
                 "A status the report does not state has no date: leave this blank."
             )
         if self.status_note and self.status != Status.UNKNOWN:
@@ -342,15 +375,15 @@ class Intervention(Fact):
 
     @property
     def start_display(self) -> str:
-        return format_partial_date(self.start_date, self.start_date_precision)
+        return self.date_parts("start_date").display()
 
     @property
     def end_display(self) -> str:
-        return format_partial_date(self.end_date, self.end_date_precision)
+        return self.date_parts("end_date").display()
 
     @property
     def status_as_of_display(self) -> str:
-        return format_partial_date(self.status_as_of, self.status_as_of_precision)
+        return self.date_parts("status_as_of").display()
 
 
 class PartQuerySet(PublishedQuerySet):
@@ -486,11 +519,33 @@ class Participant(InterventionPart):
         super().save(*args, **kwargs)
 
 
-class Phase(InterventionPart):
+class Phase(HasPartialDates, InterventionPart):
+    partial_dates = (
+        "start_date",
+        "end_date",
+    )
+    date_ranges = (("start_date", "end_date"),)
+
     intervention = models.ForeignKey(Intervention, on_delete=models.PROTECT, related_name="phases")
     name = models.CharField(max_length=200)
     start_date, start_date_precision = partial_date_fields("start date")
+    (
+        start_date_year,
+        start_date_month,
+        start_date_day,
+        start_date_year_inferred,
+        start_date_kind,
+        start_date_note,
+    ) = partial_date_parts("start date")
     end_date, end_date_precision = partial_date_fields("end date")
+    (
+        end_date_year,
+        end_date_month,
+        end_date_day,
+        end_date_year_inferred,
+        end_date_kind,
+        end_date_note,
+    ) = partial_date_parts("end date")
     led_by = models.CharField(max_length=200, blank=True, default="")
     description = models.TextField(blank=True, default="")
 
@@ -501,7 +556,9 @@ class Phase(InterventionPart):
         constraints = [
             *part_constraints("phase"),
             partial_date_constraint("start_date", "phase_start_precision"),
+            partial_date_parts_constraint("start_date", "phase_start_parts_valid"),
             partial_date_constraint("end_date", "phase_end_precision"),
+            partial_date_parts_constraint("end_date", "phase_end_parts_valid"),
             date_order_constraint("start_date", "end_date", "phase_end_after_start"),
         ]
 
@@ -509,16 +566,15 @@ class Phase(InterventionPart):
         return self.name
 
     def clean(self):
-        validate_partial_date(self.start_date, self.start_date_precision, "start_date")
-        validate_partial_date(self.end_date, self.end_date_precision, "end_date")
+        self.clean_partial_dates()
 
     @property
     def start_display(self) -> str:
-        return format_partial_date(self.start_date, self.start_date_precision)
+        return self.date_parts("start_date").display()
 
     @property
     def end_display(self) -> str:
-        return format_partial_date(self.end_date, self.end_date_precision)
+        return self.date_parts("end_date").display()
 
 
 class Workstream(InterventionPart):
@@ -566,14 +622,31 @@ class Lesson(InterventionPart):
         return f"{self.get_kind_display()}: {self.text[:60]}"
 
 
-class Milestone(InterventionPart):
+class Milestone(HasPartialDates, InterventionPart):
     """A dated event in an intervention's story: announced, started, inspected, ended."""
+
+    partial_dates = (
+        "date",
+        "end_date",
+    )
+    date_ranges = (("date", "end_date"),)
 
     intervention = models.ForeignKey(
         Intervention, on_delete=models.PROTECT, related_name="milestones"
     )
     date, date_precision = partial_date_fields("date")
-    end_date, end_date_precision = partial_date_fields("end date", "For an event that spans days.")
+    (date_year, date_month, date_day, date_year_inferred, date_kind, date_note) = (
+        partial_date_parts("date")
+    )
+    end_date, end_date_precision = partial_date_fields("end date")
+    (
+        end_date_year,
+        end_date_month,
+        end_date_day,
+        end_date_year_inferred,
+        end_date_kind,
+        end_date_note,
+    ) = partial_date_parts("end date")
     description = models.CharField(max_length=300, help_text="What happened, in our words.")
 
     history = HistoricalRecords()
@@ -583,7 +656,9 @@ class Milestone(InterventionPart):
         constraints = [
             *part_constraints("milestone"),
             partial_date_constraint("date", "milestone_date_precision"),
+            partial_date_parts_constraint("date", "milestone_date_parts_valid"),
             partial_date_constraint("end_date", "milestone_end_precision"),
+            partial_date_parts_constraint("end_date", "milestone_end_parts_valid"),
             date_order_constraint("date", "end_date", "milestone_end_after_start"),
             models.CheckConstraint(
                 condition=~Q(description=""), name="milestone_description_not_blank"
@@ -594,14 +669,14 @@ class Milestone(InterventionPart):
         return f"{self.date_display}: {self.description}"
 
     def clean(self):
-        validate_partial_date(self.date, self.date_precision, "date")
-        validate_partial_date(self.end_date, self.end_date_precision, "end_date")
+        self.clean_partial_dates()
 
     @property
     def date_display(self) -> str:
-        start = format_partial_date(self.date, self.date_precision)
-        end = format_partial_date(self.end_date, self.end_date_precision)
-        return f"{start} to {end}" if end else start
+        start, end = self.date_parts("date"), self.date_parts("end_date")
+        if not end.known:
+            return start.display()
+        return partial_date_range(start, end)
 
 
 class LinkKind(models.TextChoices):

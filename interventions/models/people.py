@@ -14,15 +14,16 @@ from simple_history.models import HistoricalRecords
 from .bodies import Council, Organisation
 from .common import (
     Cited,
+    HasPartialDates,
     PublishedQuerySet,
     SlugManager,
     date_order_constraint,
-    format_partial_date,
     partial_date_constraint,
     partial_date_fields,
+    partial_date_parts,
+    partial_date_parts_constraint,
     published_field,
     slug_url,
-    validate_partial_date,
 )
 
 
@@ -113,8 +114,14 @@ class PostManager(models.Manager.from_queryset(PostQuerySet)):
         return self.get(person__slug=person_slug, position=position)
 
 
-class Post(Cited):
+class Post(HasPartialDates, Cited):
     """A post a person held, as printed, with the body it was in and the dates printed."""
+
+    partial_dates = (
+        "start_date",
+        "end_date",
+    )
+    date_ranges = (("start_date", "end_date"),)
 
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="posts")
     position = models.PositiveSmallIntegerField(help_text="Order among this person's posts.")
@@ -138,7 +145,23 @@ class Post(Cited):
         help_text="The organisation the post was in, if the report says.",
     )
     start_date, start_date_precision = partial_date_fields("start date")
+    (
+        start_date_year,
+        start_date_month,
+        start_date_day,
+        start_date_year_inferred,
+        start_date_kind,
+        start_date_note,
+    ) = partial_date_parts("start date")
     end_date, end_date_precision = partial_date_fields("end date")
+    (
+        end_date_year,
+        end_date_month,
+        end_date_day,
+        end_date_year_inferred,
+        end_date_kind,
+        end_date_note,
+    ) = partial_date_parts("end date")
 
     objects = PostManager()
     history = HistoricalRecords()
@@ -156,7 +179,9 @@ class Post(Cited):
                 name="post_one_body",
             ),
             partial_date_constraint("start_date", "post_start_precision"),
+            partial_date_parts_constraint("start_date", "post_start_parts_valid"),
             partial_date_constraint("end_date", "post_end_precision"),
+            partial_date_parts_constraint("end_date", "post_end_parts_valid"),
             date_order_constraint("start_date", "end_date", "post_end_after_start"),
         ]
 
@@ -179,8 +204,7 @@ class Post(Cited):
     def clean(self):
         if self.council_id and self.organisation_id:
             raise ValidationError("A post is in a council or an organisation, not both.")
-        validate_partial_date(self.start_date, self.start_date_precision, "start_date")
-        validate_partial_date(self.end_date, self.end_date_precision, "end_date")
+        self.clean_partial_dates()
 
     @property
     def body(self):
@@ -188,8 +212,8 @@ class Post(Cited):
 
     @property
     def start_display(self) -> str:
-        return format_partial_date(self.start_date, self.start_date_precision)
+        return self.date_parts("start_date").display()
 
     @property
     def end_display(self) -> str:
-        return format_partial_date(self.end_date, self.end_date_precision)
+        return self.date_parts("end_date").display()

@@ -3,14 +3,15 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from .common import (
+    HasPartialDates,
     PublishedQuerySet,
     SlugManager,
-    format_partial_date,
     partial_date_constraint,
     partial_date_fields,
+    partial_date_parts,
+    partial_date_parts_constraint,
     published_field,
     slug_url,
-    validate_partial_date,
 )
 
 
@@ -31,8 +32,10 @@ class SourceQuerySet(PublishedQuerySet):
         return self.all()
 
 
-class Source(models.Model):
+class Source(HasPartialDates, models.Model):
     """A report or article that Casebook's facts come from."""
+
+    partial_dates = ("date",)
 
     slug = models.SlugField(max_length=100, unique=True)
     title = models.CharField(max_length=300)
@@ -60,6 +63,9 @@ class Source(models.Model):
         help_text='Where an article appears in its issue, as printed, e.g. "18".',
     )
     date, date_precision = partial_date_fields("date")
+    (date_year, date_month, date_day, date_year_inferred, date_kind, date_note) = (
+        partial_date_parts("date")
+    )
     date_as_printed = models.CharField(
         max_length=100,
         blank=True,
@@ -83,6 +89,7 @@ class Source(models.Model):
         verbose_name = "source"
         constraints = [
             partial_date_constraint("date", "source_date_precision"),
+            partial_date_parts_constraint("date", "source_date_parts_valid"),
             models.CheckConstraint(condition=~Q(title=""), name="source_title_not_blank"),
             models.CheckConstraint(condition=~Q(slug=""), name="source_slug_not_blank"),
         ]
@@ -97,7 +104,7 @@ class Source(models.Model):
         return (self.slug,)
 
     def clean(self):
-        validate_partial_date(self.date, self.date_precision, "date")
+        self.clean_partial_dates()
 
     @property
     def author_list(self) -> list[str]:
@@ -105,4 +112,9 @@ class Source(models.Model):
 
     @property
     def date_display(self) -> str:
-        return format_partial_date(self.date, self.date_precision) or self.date_as_printed
+        """As printed: the stored parts where they give a year, else the printed form
+        ("13 March issue"), which says more than its day and month alone."""
+        parts = self.date_parts("date")
+        if parts.year is None and self.date_as_printed:
+            return self.date_as_printed
+        return parts.display()

@@ -6,7 +6,7 @@ from django import template
 from django.utils.html import format_html, format_html_join
 
 from .. import memberships
-from ..models import format_partial_date
+from ..models import PartialDate, format_partial_date, partial_date_range
 from ..visibility import NOT_PUBLISHED, UNNAMED_PARTY, may_name
 
 register = template.Library()
@@ -123,16 +123,24 @@ def partial_date(value, precision):
 
 
 @register.simple_tag
-def date_range(start, start_precision, end, end_precision):
-    first = format_partial_date(start, start_precision)
-    last = format_partial_date(end, end_precision)
-    if first and last:
-        return first if first == last else f"{first} to {last}"
-    if first:
-        return f"from {first}"
-    if last:
-        return f"until {last}"
-    return ""
+def date_notes(obj, *fields):
+    """The notes on a record's dates (why a year in brackets is inferred, what a planned date
+    rests on), each once, after the dates they explain."""
+    notes = []
+    for field in fields:
+        note = PartialDate.of(obj, field).note
+        if note and note not in notes:
+            notes.append(note)
+    if not notes:
+        return ""
+    return format_html(' <span class="date-note muted">(Dates: {})</span>', " ".join(notes))
+
+
+@register.simple_tag
+def date_range(obj, start: str = "start_date", end: str = "end_date"):
+    """A record's two dates as printed: "October 2004 to November 2007", "from 21 February",
+    "planned: 16 April to 16 May [2014]"."""
+    return partial_date_range(PartialDate.of(obj, start), PartialDate.of(obj, end))
 
 
 @register.filter

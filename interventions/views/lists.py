@@ -12,7 +12,7 @@ from ..filters import (
     SourceFilter,
     WorkstreamFilter,
 )
-from ..listing import CITATION_COLUMNS, Column, Facet, ListPage
+from ..listing import CITATION_COLUMNS, Column, Facet, ListPage, date_columns
 from ..models import (
     Council,
     CouncilType,
@@ -28,7 +28,6 @@ from ..models import (
     SourceKind,
     Status,
     Workstream,
-    format_partial_date,
 )
 from ..visibility import may_name, name_or_placeholder
 
@@ -67,18 +66,7 @@ COUNCIL_FACETS = [
 # What the report states about a status and a verdict, and the curator's reading where it
 # states none (exports only: the page itself shows them on each case study).
 STATUS_CLAIM_COLUMNS = [
-    Column(
-        "status_as_of",
-        "Status as of",
-        lambda o: o.status_as_of,
-        in_html=False,
-    ),
-    Column(
-        "status_as_of_precision",
-        "Status as of precision",
-        lambda o: o.status_as_of_precision,
-        in_html=False,
-    ),
+    *date_columns("status_as_of", "Status as of", "status_as_of", in_html=False),
     Column("status_note", "Status note", lambda o: o.status_note, in_html=False),
 ]
 TARGET_MET_NOTE_COLUMN = Column(
@@ -126,18 +114,8 @@ class InterventionList(ListPage):
         Column("kind", "Kind", lambda o: o.get_kind_display(), "kind"),
         Column("status", "Status", lambda o: o.get_status_display(), "status"),
         *CLAIM_COLUMNS,
-        Column(
-            "start",
-            "Start",
-            lambda o: o.start_date,
-            "start_date",
-            display=lambda o: o.start_display,
-        ),
-        Column(
-            "start_precision", "Start precision", lambda o: o.start_date_precision, in_html=False
-        ),
-        Column("end", "End", lambda o: o.end_date, "end_date", display=lambda o: o.end_display),
-        Column("end_precision", "End precision", lambda o: o.end_date_precision, in_html=False),
+        *date_columns("start", "Start", "start_date"),
+        *date_columns("end", "End", "end_date"),
         Column(
             "service_areas",
             "Service areas",
@@ -274,7 +252,7 @@ class SourceList(ListPage):
             "Date",
             lambda o: o.date,
             "date",
-            display=lambda o: format_partial_date(o.date, o.date_precision) or o.date_as_printed,
+            display=lambda o: o.date_display,
         ),
         Column("authors", "Authors", lambda o: "; ".join(o.author_list)),
         Column("facts", "Facts cited", lambda o: o.n_facts, "n_facts", numeric=True),

@@ -6,16 +6,17 @@ from simple_history.models import HistoricalRecords
 from interventions.memberships import with_disagreements
 from interventions.models.common import (
     Fact,
+    HasPartialDates,
     PublishedQuerySet,
     SlugManager,
     date_order_constraint,
-    format_partial_date,
     partial_date_constraint,
     partial_date_fields,
+    partial_date_parts,
+    partial_date_parts_constraint,
     public_field,
     published_field,
     slug_url,
-    validate_partial_date,
 )
 
 from .scales import Framework, grade_on_scale_condition, grades_for, score_for
@@ -58,8 +59,15 @@ class InspectionQuerySet(PublishedQuerySet):
         )
 
 
-class Inspection(Fact):
+class Inspection(HasPartialDates, Fact):
     """An inspection or assessment of one council's service, with its overall grade."""
+
+    partial_dates = (
+        "start_date",
+        "end_date",
+        "published_date",
+    )
+    date_ranges = (("start_date", "end_date"),)
 
     slug = models.SlugField(max_length=120, unique=True)
     council = models.ForeignKey(
@@ -100,8 +108,32 @@ class Inspection(Fact):
         help_text="Calendar year the judgement was made or, for a period, the year it began.",
     )
     start_date, start_date_precision = partial_date_fields("inspection began")
+    (
+        start_date_year,
+        start_date_month,
+        start_date_day,
+        start_date_year_inferred,
+        start_date_kind,
+        start_date_note,
+    ) = partial_date_parts("inspection began")
     end_date, end_date_precision = partial_date_fields("inspection ended")
+    (
+        end_date_year,
+        end_date_month,
+        end_date_day,
+        end_date_year_inferred,
+        end_date_kind,
+        end_date_note,
+    ) = partial_date_parts("inspection ended")
     published_date, published_date_precision = partial_date_fields("published")
+    (
+        published_date_year,
+        published_date_month,
+        published_date_day,
+        published_date_year_inferred,
+        published_date_kind,
+        published_date_note,
+    ) = partial_date_parts("published")
     overall_grade = models.CharField(max_length=30, blank=True, default="")
     overall_score = models.SmallIntegerField(null=True, blank=True, editable=False)
     overall_as_printed = models.CharField(
@@ -139,8 +171,11 @@ class Inspection(Fact):
                 name="inspection_overall_grade_on_scale",
             ),
             partial_date_constraint("start_date", "inspection_start_precision"),
+            partial_date_parts_constraint("start_date", "inspection_start_parts_valid"),
             partial_date_constraint("end_date", "inspection_end_precision"),
+            partial_date_parts_constraint("end_date", "inspection_end_parts_valid"),
             partial_date_constraint("published_date", "inspection_published_precision"),
+            partial_date_parts_constraint("published_date", "inspection_published_parts_valid"),
             date_order_constraint("start_date", "end_date", "inspection_end_after_start"),
         ]
 
@@ -162,9 +197,7 @@ class Inspection(Fact):
     def clean(self):
         if self.framework:
             check_grade(self.framework, self.overall_grade, "overall_grade")
-        validate_partial_date(self.start_date, self.start_date_precision, "start_date")
-        validate_partial_date(self.end_date, self.end_date_precision, "end_date")
-        validate_partial_date(self.published_date, self.published_date_precision, "published_date")
+        self.clean_partial_dates()
 
     def scale_levels(self) -> list[tuple[int, str]]:
         """The framework's whole grade scale as (score, grade), worst first: charts draw it."""
@@ -172,7 +205,7 @@ class Inspection(Fact):
 
     @property
     def published_display(self) -> str:
-        return format_partial_date(self.published_date, self.published_date_precision)
+        return self.date_parts("published_date").display()
 
 
 class JudgementQuerySet(PublishedQuerySet):

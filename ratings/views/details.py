@@ -65,9 +65,9 @@ class InspectionDetail(DetailPage):
             self,
             i,
             council=self.body(i.council),
-            start=partial_date_json(i.start_date, i.start_date_precision),
-            end=partial_date_json(i.end_date, i.end_date_precision),
-            published=partial_date_json(i.published_date, i.published_date_precision),
+            start=partial_date_json(i, "start_date"),
+            end=partial_date_json(i, "end_date"),
+            published=partial_date_json(i, "published_date"),
             summary=i.summary,
             judgements=[
                 {

@@ -7,6 +7,7 @@ from interventions.listing import (
     Column,
     Facet,
     ListPage,
+    date_columns,
     disagreement_text,
 )
 from interventions.models import CouncilType, Region
@@ -264,19 +265,7 @@ class InspectionList(ListPage):
         Column("service", "Service as printed", lambda o: o.service, in_html=False),
         Column("year", "Year", lambda o: o.year, "year", numeric=True),
         Column("period", "Period", lambda o: o.period, in_html=False),
-        Column(
-            "published",
-            "Published",
-            lambda o: o.published_date,
-            "published_date",
-            display=lambda o: o.published_display,
-        ),
-        Column(
-            "published_precision",
-            "Published precision",
-            lambda o: o.published_date_precision,
-            in_html=False,
-        ),
+        *date_columns("published", "Published", "published_date"),
         Column(
             "overall",
             "Overall result",

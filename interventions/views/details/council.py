@@ -66,8 +66,8 @@ class CouncilDetail(DetailPage):
                     "kind": i.kind,
                     "status": i.status,
                     "mentioned_in_passing": i.mentioned_only,
-                    "start": partial_date_json(i.start_date, i.start_date_precision),
-                    "end": partial_date_json(i.end_date, i.end_date_precision),
+                    "start": partial_date_json(i, "start_date"),
+                    "end": partial_date_json(i, "end_date"),
                     **self.cited(i),
                 }
                 for i in parts["interventions"]

@@ -77,12 +77,12 @@ class InterventionDetail(DetailPage):
             "kind_label": i.get_kind_display(),
             "status": i.status,
             "status_label": i.get_status_display(),
-            "status_as_of": partial_date_json(i.status_as_of, i.status_as_of_precision),
+            "status_as_of": partial_date_json(i, "status_as_of"),
             "status_note": i.status_note,
             "mentioned_in_passing": i.mentioned_only,
             "service_areas": [area.name for area in parts["service_areas"]],
-            "start": partial_date_json(i.start_date, i.start_date_precision),
-            "end": partial_date_json(i.end_date, i.end_date_precision),
+            "start": partial_date_json(i, "start_date"),
+            "end": partial_date_json(i, "end_date"),
             "summary": i.summary,
             "trigger": i.trigger,
             "target": i.target,
@@ -117,8 +117,8 @@ class InterventionDetail(DetailPage):
                 {
                     "position": p.position,
                     "name": p.name,
-                    "start": partial_date_json(p.start_date, p.start_date_precision),
-                    "end": partial_date_json(p.end_date, p.end_date_precision),
+                    "start": partial_date_json(p, "start_date"),
+                    "end": partial_date_json(p, "end_date"),
                     "led_by": p.led_by,
                     "description": p.description,
                     **self.cited(p),
@@ -128,8 +128,8 @@ class InterventionDetail(DetailPage):
             "milestones": [
                 {
                     "position": m.position,
-                    "date": partial_date_json(m.date, m.date_precision),
-                    "end_date": partial_date_json(m.end_date, m.end_date_precision),
+                    "date": partial_date_json(m, "date"),
+                    "end_date": partial_date_json(m, "end_date"),
                     "description": m.description,
                     **self.cited(m),
                 }

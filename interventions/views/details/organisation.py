@@ -68,12 +68,8 @@ class OrganisationDetail(DetailPage):
                     "person_record": self.body(p.person),
                     "post": p.post,
                     "description": p.description,
-                    "start": partial_date_json(
-                        p.intervention.start_date, p.intervention.start_date_precision
-                    ),
-                    "end": partial_date_json(
-                        p.intervention.end_date, p.intervention.end_date_precision
-                    ),
+                    "start": partial_date_json(p.intervention, "start_date"),
+                    "end": partial_date_json(p.intervention, "end_date"),
                     **self.cited(p),
                 }
                 for p in parts["participations"]

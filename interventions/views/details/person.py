@@ -49,8 +49,8 @@ class PersonDetail(DetailPage):
                     "title": post.title,
                     "council": self.body(post.council),
                     "organisation": self.body(post.organisation),
-                    "start": partial_date_json(post.start_date, post.start_date_precision),
-                    "end": partial_date_json(post.end_date, post.end_date_precision),
+                    "start": partial_date_json(post, "start_date"),
+                    "end": partial_date_json(post, "end_date"),
                     **self.cited(post),
                 }
                 for post in parts["posts"]
@@ -65,12 +65,8 @@ class PersonDetail(DetailPage):
                     "council": self.body(p.council),
                     "organisation": self.body(p.organisation),
                     "description": p.description,
-                    "start": partial_date_json(
-                        p.intervention.start_date, p.intervention.start_date_precision
-                    ),
-                    "end": partial_date_json(
-                        p.intervention.end_date, p.intervention.end_date_precision
-                    ),
+                    "start": partial_date_json(p.intervention, "start_date"),
+                    "end": partial_date_json(p.intervention, "end_date"),
                     **self.cited(p),
                 }
                 for p in parts["participations"]

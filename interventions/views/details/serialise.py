@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
 from decimal import Decimal
 
 from django.db.models import Count, F, Prefetch
@@ -10,19 +9,15 @@ from django.db.models import Count, F, Prefetch
 from ...models import (
     LessonKind,
     LinkKind,
-    format_partial_date,
+    PartialDate,
 )
 from .base import related_model, shown
 
 
-def partial_date_json(value: datetime.date | None, precision: str) -> dict | None:
-    if value is None:
-        return None
-    return {
-        "date": value.isoformat(),
-        "precision": precision,
-        "display": format_partial_date(value, precision),
-    }
+def partial_date_json(obj, field: str) -> dict | None:
+    """A record's date as printed: its parts, how the year is known, whether it is actual,
+    planned or expected, its EDTF form, and the sortable first day (null without a year)."""
+    return PartialDate.of(obj, field).as_json()
 
 
 def money(value: Decimal | None) -> str | None:

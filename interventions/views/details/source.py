@@ -169,7 +169,7 @@ class SourceDetail(DetailPage):
             "authors": s.author_list,
             "prepared_for": s.prepared_for,
             "pages": s.pages,
-            "date": partial_date_json(s.date, s.date_precision),
+            "date": partial_date_json(s, "date"),
             "date_as_printed": s.date_as_printed,
             "web_address": s.url or None,
             "summary": s.summary,

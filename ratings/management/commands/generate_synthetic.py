@@ -189,6 +189,9 @@ class Command(BaseCommand):
         created = []
         for start in range(0, len(rows), BATCH):
             chunk = rows[start : start + BATCH]
+            for row in chunk:
+                if hasattr(row, "derive_partial_dates"):
+                    row.derive_partial_dates()  # bulk_create does not call save()
             created.extend(model.objects.bulk_create(chunk))
             if bar:
                 bar.update(len(chunk))
@@ -227,8 +230,8 @@ class Command(BaseCommand):
                 title=f"Synthetic report {i}",
                 kind=self.rng.choice(im.SourceKind.values),
                 publisher="Casebook synthetic data",
-                date=datetime.date(2005 + i % 20, 1 + i % 12, 1),
-                date_precision=im.DatePrecision.MONTH,
+                date_year=2005 + i % 20,
+                date_month=1 + i % 12,
             )
             for i in range(self.n(50))
         ]
@@ -297,10 +300,10 @@ class Command(BaseCommand):
                     kind=weighted(self.rng, kinds),
                     status=weighted(self.rng, statuses),
                     mentioned_only=self.rng.random() < 0.15,
-                    start_date=start,
-                    start_date_precision=im.DatePrecision.MONTH,
-                    end_date=end,
-                    end_date_precision=im.DatePrecision.MONTH,
+                    start_date_year=start.year,
+                    start_date_month=start.month,
+                    end_date_year=end.year,
+                    end_date_month=end.month,
                     summary="A synthetic intervention for load and scale testing.",
                     source=self.source(),
                     locator=f"para {i % 40 + 1}",
