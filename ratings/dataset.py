@@ -20,6 +20,7 @@ MODELS = [
     "interventions.Source",
     "interventions.Council",
     "interventions.Organisation",
+    "interventions.Ownership",
     "interventions.ServiceArea",
     "interventions.Discrepancy",
     "interventions.Person",

@@ -1,4 +1,4 @@
-from .bodies import Council, CouncilType, Organisation, OrganisationKind, Region
+from .bodies import Council, CouncilType, Organisation, OrganisationKind, Ownership, Region
 from .cases import (
     Discrepancy,
     Intervention,
@@ -41,6 +41,7 @@ __all__ = [
     "Milestone",
     "Organisation",
     "OrganisationKind",
+    "Ownership",
     "Participant",
     "ParticipantRole",
     "Person",

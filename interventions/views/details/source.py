@@ -65,7 +65,7 @@ OWN_SOURCE_ROWS = {
     "interventions.organisation": (
         "interventions_organisation_facts",
         "Organisations",
-        ("council",),
+        (),
         130,
     ),
     "interventions.person": ("interventions_person_facts", "People", (), 140),
