@@ -122,6 +122,16 @@ class OrganisationAdmin(CuratorAdmin):
         return "; ".join(council.name for council in obj.owners.all())
 
 
+@admin.register(Ownership)
+class OwnershipAdmin(CuratorAdmin):
+    """Every council a body belongs to, across organisations (edited inline on each)."""
+
+    list_display = ("organisation", "council", "position")
+    search_fields = ("organisation__name", "council__name")
+    autocomplete_fields = ("organisation", "council")
+    list_select_related = ("organisation", "council")
+
+
 class PostInline(VersionedInlineMixin, admin.StackedInline):
     model = Post
     extra = 0
