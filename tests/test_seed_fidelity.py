@@ -93,16 +93,36 @@ def test_judgement_tables_keep_every_printed_row_in_order(seeded):
     assert (first.last().area, first.last().grade) == ("Equality and diversity", "Outstanding")
 
 
-OWN_WORDS = {
-    "interventions.Intervention": ("summary", "trigger", "target", "outcome"),
-    "interventions.Participant": ("description",),
-    "interventions.Person": ("note",),
-    "interventions.Phase": ("description",),
-    "interventions.Workstream": ("objective",),
-    "interventions.Lesson": ("text",),
-    "interventions.Milestone": ("description",),
-    "interventions.Source": ("summary",),
-}
+# Text fields that hold names or titles as printed, not prose: they are kept exact.
+PRINTED_AS_IS = {("interventions.Person", "variants"), ("interventions.Source", "authors")}
+
+
+def own_words_fields() -> dict[str, tuple[str, ...]]:
+    """Every prose field of every model that cites a source (and of Source itself): its text
+    fields, and a short description written as a CharField, found through django.apps so that
+    a new note or summary is checked without being listed here."""
+    from django.apps import apps
+    from django.db import models
+
+    from interventions.models import Source
+    from interventions.models.common import Cited
+
+    found = {}
+    for model in apps.get_models():
+        if model._meta.proxy or not (issubclass(model, Cited) or model is Source):
+            continue
+        label = model._meta.label
+        names = tuple(
+            field.name
+            for field in model._meta.concrete_fields
+            if (isinstance(field, models.TextField) or field.name == "description")
+            and (label, field.name) not in PRINTED_AS_IS
+        )
+        if names:
+            found[label] = names
+    return found
+
+
 RUN = 10  # words in a row shared with the report that count as copying
 
 
@@ -141,7 +161,7 @@ def test_descriptions_are_in_our_own_words_not_copied(seeded):
         for slug, name in SOURCE_FILES.items()
     }
     copied = []
-    for label, fields in OWN_WORDS.items():
+    for label, fields in own_words_fields().items():
         model = apps.get_model(label)
         for obj in model.objects.all():
             slug = obj.slug if label == "interventions.Source" else obj.source.slug
@@ -150,3 +170,21 @@ def test_descriptions_are_in_our_own_words_not_copied(seeded):
                 if shared:
                     copied.append((label, str(obj)[:40], name, " ".join(sorted(shared)[0])))
     assert not copied, "\n".join(" | ".join(item) for item in copied)
+
+
+def test_own_words_check_covers_every_prose_field_of_every_cited_model():
+    fields = {(label, name) for label, names in own_words_fields().items() for name in names}
+    assert {
+        ("interventions.Intervention", "summary"),
+        ("interventions.Intervention", "status_note"),
+        ("interventions.Intervention", "target_met_note"),
+        ("interventions.Lesson", "text"),
+        ("interventions.Milestone", "description"),
+        ("interventions.Organisation", "description"),
+        ("interventions.InterventionLink", "note"),
+        ("interventions.Source", "notes"),
+        ("ratings.Inspection", "summary"),
+        ("ratings.SpendingLine", "note"),
+        ("ratings.Statistic", "note"),
+    } <= fields
+    assert not fields & PRINTED_AS_IS

@@ -8,6 +8,8 @@ from django.db import models
 from django.db.models import Q
 from django.urls import get_script_prefix, get_urlconf, reverse
 
+from ..locators import validate_locator
+
 
 class DatePrecision(models.TextChoices):
     """How much of a date the report states: "October 2004" stays a month."""
@@ -170,9 +172,12 @@ class Cited(models.Model):
     )
     locator = models.CharField(
         max_length=255,
+        validators=[validate_locator],
         help_text=(
-            "Where in the report: paragraph, section heading, table title or page, "
-            'e.g. "para 2(2)" or "table: Findings of the 2011 Ofsted inspection".'
+            "Where in the report, as a path from heading to paragraph, table, row or footnote "
+            'separated by commas, several places joined by ";", e.g. "Background, para 2(2), '
+            "first sentence\" or \"Background: table 'Findings of the 2011 Ofsted inspection', "
+            "row 'Overall effectiveness'\"."
         ),
     )
 
