@@ -327,8 +327,8 @@ def test_an_equivalent_grade_is_stated_with_its_scale(client, seeded):
 
 @pytest.mark.django_db(transaction=True)
 def test_the_migration_moves_every_council_link_to_an_owner_with_its_history():
-    before = [("interventions", "0009_claims"), ("ratings", "0011_curator_people")]
-    after = [("interventions", "0010_bodies_as_they_are"), ("ratings", "0012_bodies_as_they_are")]
+    before = [("interventions", "0010_locators"), ("ratings", "0012_locators")]
+    after = [("interventions", "0011_bodies_as_they_are"), ("ratings", "0013_bodies_as_they_are")]
     executor = MigrationExecutor(connection)
     executor.migrate(before)
     old = executor.loader.project_state(before).apps

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import migrations, models
 
 
-MOVED = "Owner moved from the organisation's single council field (migration 0010)"
+MOVED = "Owner moved from the organisation's single council field (migration 0011)"
 
 
 def council_to_owners(apps, schema_editor):
@@ -60,7 +60,7 @@ def owners_to_council(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("interventions", "0009_claims"),
+        ("interventions", "0010_locators"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

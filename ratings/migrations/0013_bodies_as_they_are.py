@@ -25,8 +25,8 @@ def grant(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("interventions", "0010_bodies_as_they_are"),
-        ("ratings", "0011_curator_people"),
+        ("interventions", "0011_bodies_as_they_are"),
+        ("ratings", "0012_locators"),
     ]
 
     operations = [
