@@ -43,6 +43,28 @@ Snapshot = dict[tuple[str, str], list[tuple]]
 MOVED: dict[tuple[str, str], Callable[[Snapshot, "Database"], None]] = {}
 
 
+def council_in_ownerships(table: str, ownership_table: str, extra: str = ""):
+    """An organisation's one council (interventions 0011_bodies_as_they_are): each (organisation,
+    council) pair the old column held is an owner now (for the history, an owner added)."""
+
+    def check(before: Snapshot, after: "Database") -> None:
+        old = {(o, c) for o, c in before[(table, "council_id")] if c is not None}
+        new = set(after.query(f"SELECT organisation_id, council_id FROM {ownership_table}{extra}"))
+        assert old <= new, f"{table}.council_id lost: {sorted(old - new)}"
+
+    return check
+
+
+MOVED[("interventions_organisation", "council_id")] = council_in_ownerships(
+    "interventions_organisation", "interventions_ownership"
+)
+MOVED[("interventions_historicalorganisation", "council_id")] = council_in_ownerships(
+    "interventions_historicalorganisation",
+    "interventions_historicalownership",
+    " WHERE history_type = '+'",
+)
+
+
 class Database:
     """A database outside the test database: the seeded copy, read with the plain driver."""
 

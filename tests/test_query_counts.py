@@ -27,19 +27,20 @@ PAGES = {
     "/interventions/": (4, 6),
     "/councils/": (3, 2),
     "/workstreams/": (3, 3),
-    "/organisations/": (3, 1),
+    # + every owner of the page's bodies (one prefetch) and the "Belongs to" filter's councils
+    "/organisations/": (5, 1),
     "/people/": (4, 2),
     "/sources/": (4, 2),
     "/inspections/": (3, 6),
     "/judgements/": (3, 6),
     "/spending/": (3, 4),
-    "/statistics/": (4, 5),
+    "/statistics/": (4, 7),  # + the organisation and person facets (a statistic's subject)
     "/outcomes/": (7, 7),
     "/search/?q=partnership": (3, 0),
     "/compare/?council=slough&council=swindon": (7, 0),
     "/changes/": (4, 0),
     "/changes/feed/": (3, 0),
-    "/data/": (19, 0),
+    "/data/": (20, 0),  # + the owning-councils table (interventions_ownership)
     "/sitemap.xml": (12, 0),
 }
 
