@@ -18,6 +18,7 @@ from .models import (
     Lesson,
     Milestone,
     Organisation,
+    Ownership,
     Participant,
     Person,
     Phase,
@@ -105,14 +106,40 @@ class CouncilAdmin(CuratorAdmin):
     list_select_related = ("source",)
 
 
+class OwnershipInline(VersionedInlineMixin, admin.TabularInline):
+    """Every council a body belongs to or is owned by: a jointly owned company has several."""
+
+    model = Ownership
+    extra = 0
+    autocomplete_fields = ("council",)
+    fields = ("position", "council")
+
+
 @admin.register(Organisation)
 class OrganisationAdmin(CuratorAdmin):
-    list_display = ("name", "abbreviation", "kind", "council")
+    list_display = ("name", "abbreviation", "kind", "owner_names")
     list_filter = ("kind",)
     search_fields = ("name", "abbreviation", "slug", "description")
     prepopulated_fields = {"slug": ("name",)}
-    autocomplete_fields = ("council", "successor", "source")
-    list_select_related = ("council",)
+    autocomplete_fields = ("successor", "source")
+    inlines = (OwnershipInline,)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("owners")
+
+    @admin.display(description="owning councils")
+    def owner_names(self, obj):
+        return "; ".join(council.name for council in obj.owners.all())
+
+
+@admin.register(Ownership)
+class OwnershipAdmin(CuratorAdmin):
+    """Every council a body belongs to, across organisations (edited inline on each)."""
+
+    list_display = ("organisation", "council", "position")
+    search_fields = ("organisation__name", "council__name")
+    autocomplete_fields = ("organisation", "council")
+    list_select_related = ("organisation", "council")
 
 
 class PostInline(VersionedInlineMixin, admin.StackedInline):
@@ -202,6 +229,7 @@ class ParticipantInline(PartInline):
         ("position", "role"),
         ("council", "organisation"),
         ("person", "person_name", "post"),
+        "described_as",
         "description",
         (*CITATION_FIELDS, "discrepancies"),
     )

@@ -118,6 +118,14 @@ class SourceFilter(django_filters.FilterSet):
 class OrganisationFilter(django_filters.FilterSet):
     q = TextFilter(label="Name", fields=("name", "abbreviation", "description"))
     kind = ChoicesFilter(label="Kind", field_name="kind", choices=OrganisationKind.choices)
+    # A body owned jointly by both councils asked for is listed once.
+    council = django_filters.ModelMultipleChoiceFilter(
+        label="Belongs to",
+        distinct=True,
+        field_name="owners__slug",
+        to_field_name="slug",
+        queryset=slug_choices("interventions.Council"),
+    )
 
     class Meta:
         model = Organisation

@@ -72,8 +72,42 @@ def load_council_about(council, state: State) -> dict:
     return {
         "predecessors": [p for p in predecessors if may_name(p, state.public)],
         "successor": named(council.successor, state.public) if council.successor_id else None,
-        "organisations": state.rows(council, "organisations", ("source",), order=("name",)),
+        "organisations": owned_organisations(council, state),
     }
+
+
+def owned_organisations(council, state: State) -> list:
+    """The boards and units of a council and the bodies it owns, alone or jointly, each with
+    `owners_shown`: every owner the reader may see, in the order printed (a jointly owned
+    body names them all), and `owners_withheld`: how many more are drafts.
+
+    One query, live or as of a moment: every ownership of every body this council owns."""
+    from .models import Ownership
+
+    related = ("organisation__source", "council")
+    if state.live:
+        mine = Ownership.objects.filter(council=council).values("organisation_id")
+        rows = list(
+            Ownership.objects.filter(organisation_id__in=mine)
+            .select_related(*related)
+            .order_by("organisation__name", "organisation_id", "position", "id")
+        )
+    else:
+        history = state.as_of(Ownership)
+        mine = history.filter(council_id=council.pk).values("organisation_id")
+        records = state.shown(Ownership, history.filter(organisation_id__in=mine)).order_by(
+            "organisation__name", "organisation_id", "position", "id"
+        )
+        rows = state.instances(records, related)
+    organisations = []
+    for _, group in groupby(rows, key=lambda row: row.organisation_id):
+        group = list(group)
+        organisation = group[0].organisation
+        councils = [row.council for row in group]
+        organisation.owners_shown = [c for c in councils if may_name(c, state.public)]
+        organisation.owners_withheld = len(councils) - len(organisation.owners_shown)
+        organisations.append(organisation)
+    return organisations
 
 
 def load_council_interventions(council, state: State) -> dict:
@@ -92,10 +126,11 @@ def load_council_interventions(council, state: State) -> dict:
 
 
 def load_organisation_about(organisation, state: State) -> dict:
-    council = organisation.council if organisation.council_id else None
+    # Live: prefetched by Organisation.objects.for_detail(), no query; as of a moment, one.
+    ownerships = state.rows(organisation, "ownerships", ("council",), order=("position", "id"))
     return {
-        "council": named(council, state.public),
-        "council_withheld": council is not None and not may_name(council, state.public),
+        # every owner, in the order printed; a draft one is shown as not yet published
+        "owners": [o.council for o in ownerships],
         "successor": organisation.successor if organisation.successor_id else None,
         "predecessors": state.rows(organisation, "predecessors", order=("name",)),
         "organisation_list_url": list_url("interventions:organisation-list"),

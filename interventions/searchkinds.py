@@ -90,14 +90,20 @@ def register_all() -> None:
             kind="participants",
             label="Roles in interventions",
             model=Participant,
-            # A row names a person, or else the council or organisation that took part.
-            title=lambda o: o.person_name or str(o.council or o.organisation or ""),
+            # A row names a person, or else the council or organisation that took part, or
+            # else the role as the report describes it ("a proposed independent chair").
+            title=lambda o: o.person_name or str(o.council or o.organisation or o.described_as),
             context=lambda o: ", ".join(
                 part
                 for part in (o.post, str(o.council or o.organisation or ""), o.intervention.title)
                 if part
             ),
-            body=lambda o: (o.post, str(o.council or o.organisation or ""), o.description),
+            body=lambda o: (
+                o.post,
+                str(o.council or o.organisation or ""),
+                o.described_as,
+                o.description,
+            ),
             related=("intervention", "council", "organisation"),
             follows=("intervention", "council"),
             hidden=lambda o: o.council_id is not None and not o.council.published,

@@ -300,7 +300,7 @@ class VersionPage(View):
         if item._meta.model_name == "participant":
             body = item.council or item.organisation
             who = ", ".join(x for x in (item.person_name, name_or_placeholder(body, public)) if x)
-            text = f"{who}: {item.get_role_display()}"
+            text = f"{who or item.described_as}: {item.get_role_display()}"
         elif item._meta.model_name == "post":
             body = name_or_placeholder(item.council or item.organisation, public)
             text = ", ".join(x for x in (item.title, body) if x)

@@ -11,7 +11,7 @@ rule, because the fact stands without them; through them a public row can point 
 draft, and every page, format and file that renders one asks `may_name()` first:
 
 - a council's successor and predecessors, and the source that first names it;
-- an organisation's council (the council a board belongs to) and its source;
+- an organisation's owning councils (the councils a board belongs to) and its source;
 - a participant's council and person;
 - the source that first names a person, and the council of a post they held;
 - a spending line's payer and payee councils.
@@ -37,7 +37,7 @@ HIDDEN_RELATIONS = {
     ("interventions.council", "source"),
     ("interventions.council", "successor"),
     ("interventions.organisation", "source"),
-    ("interventions.organisation", "council"),
+    ("interventions.ownership", "council"),
     ("interventions.participant", "council"),
     ("interventions.participant", "person"),
     ("interventions.person", "source"),

@@ -26,7 +26,16 @@ class JudgementInline(VersionedInlineMixin, admin.TabularInline):
 
 @admin.register(Inspection)
 class InspectionAdmin(CuratorAdmin):
-    list_display = ("title", "council", "framework", "period", "year", "overall_grade", "published")
+    list_display = (
+        "title",
+        "council",
+        "framework",
+        "period",
+        "year",
+        "overall_grade",
+        "equivalent_grade",
+        "published",
+    )
     list_filter = (
         "published",
         "framework",
@@ -74,11 +83,31 @@ class SpendingLineAdmin(CSVImportMixin, CuratorAdmin):
 
 @admin.register(Statistic)
 class StatisticAdmin(CuratorAdmin):
-    list_display = ("measure", "council", "period", "as_printed", "unit", "comparator_label")
+    list_display = ("measure", "subject", "period", "as_printed", "unit", "comparator_label")
     list_filter = ("unit", "year", "council__region", VagueLocatorFilter)
-    search_fields = ("measure", "ref", "council__name", "comparator_group")
-    autocomplete_fields = ("council", "intervention", "source", "discrepancies")
-    list_select_related = ("council",)
+    search_fields = (
+        "measure",
+        "ref",
+        "council__name",
+        "organisation__name",
+        "person__name",
+        "comparator_group",
+    )
+    # What the figure is about: one council, organisation or person (the database refuses
+    # none or two, and the form says so).
+    autocomplete_fields = (
+        "council",
+        "organisation",
+        "person",
+        "intervention",
+        "source",
+        "discrepancies",
+    )
+    list_select_related = ("council", "organisation", "person")
+
+    @admin.display(description="about")
+    def subject(self, obj):
+        return obj.subject
 
 
 @admin.register(JudgementToCheck)

@@ -21,6 +21,7 @@ MODELS = [
     "interventions.Source",
     "interventions.Council",
     "interventions.Organisation",
+    "interventions.Ownership",
     "interventions.ServiceArea",
     "interventions.Discrepancy",
     "interventions.Person",

@@ -1,4 +1,5 @@
 import django_filters
+from django.db.models import Q
 
 from interventions.filter_fields import (
     AmountFilter,
@@ -21,6 +22,13 @@ from .models import (
     Unit,
 )
 from .models.scales import SCALE_GRADES
+
+# What a statistic can be about: exactly one of these is set on each row.
+SUBJECT_KINDS = [
+    ("council", "A council"),
+    ("organisation", "An organisation"),
+    ("person", "A person"),
+]
 
 # Every grade of every scale, from the scales themselves (the database holds no others),
 # rather than a SELECT DISTINCT over every judgement each time the form is built.
@@ -84,6 +92,11 @@ class InspectionFilter(django_filters.FilterSet):
     overall_grade = ChoicesFilter(
         label="Overall result", field_name="overall_grade", choices=GRADE_CHOICES
     )
+    equivalent_grade = ChoicesFilter(
+        label="Equivalent grade (on another scale)",
+        field_name="equivalent_grade",
+        choices=GRADE_CHOICES,
+    )
     year_from = YearFilter(label="Year from", field_name="year", lookup_expr="gte")
     year_to = YearFilter(label="Year to", field_name="year", lookup_expr="lte")
 
@@ -97,6 +110,11 @@ class StatisticFilter(django_filters.FilterSet):
         label="Words", fields=("measure", "period", "comparator_group", "note", "as_printed")
     )
     council, council_type, region = council_filters("council")
+    organisation = slug_filter("Organisation", "organisation", "interventions.Organisation")
+    person = slug_filter("Person", "person", "interventions.Person")
+    subject = ChoicesFilter(
+        label="About", field_name="subject_kind", choices=SUBJECT_KINDS, method="about"
+    )
     unit = ChoicesFilter(label="Unit", field_name="unit", choices=Unit.choices)
     comparator_group = PublishedValuesFilter(label="Compared in", field_name="comparator_group")
     intervention = slug_filter("Intervention", "intervention", "interventions.Intervention")
@@ -106,3 +124,11 @@ class StatisticFilter(django_filters.FilterSet):
     class Meta:
         model = Statistic
         fields = []
+
+    def about(self, queryset, name, value):
+        """?subject=council|organisation|person: figures about that kind of subject."""
+        wanted = value if isinstance(value, list | tuple) else [value]
+        condition = Q()
+        for kind in wanted:
+            condition |= Q(**{f"{kind}__isnull": False})
+        return queryset.filter(condition)

@@ -145,6 +145,20 @@ COLUMN_NOTES = {
     "participant.intervention": "The intervention this participant took part in.",
     "participant.council": "The council that took part, if it was a council.",
     "participant.organisation": "The organisation that took part, if it was one.",
+    "participant.described_as": "A role the report describes without naming anyone in it, "
+    "as printed (e.g. \"the Commissioner for children's services in Doncaster appointed by "
+    'the Secretary of State"); blank when a person or body is named.',
+    "ownership.organisation": "The organisation that belongs to (or is owned by) the council.",
+    "ownership.council": "One council it belongs to or is owned by; a body owned jointly by "
+    "several councils has a row for each.",
+    "statistic.council": "The council the figure is about, if it is about a council.",
+    "statistic.organisation": "The organisation the figure is about (e.g. a police force), if "
+    "it is about one.",
+    "statistic.person": "The person the figure is about, if it is about one. Exactly one of "
+    "council, organisation and person is set.",
+    "inspection.equivalent_grade": "Only where the report states the grade as an equivalent "
+    'on another scale ("equivalent to one star"): that grade.',
+    "inspection.equivalent_framework": "The framework whose scale the equivalent grade is on.",
     "participant.role": "The part it played.",
     "participant.description": "What the participant did, in our words.",
     "phase.intervention": "The intervention this is a phase of.",
@@ -186,7 +200,6 @@ COLUMN_NOTES = {
     "spendingline.payer_organisation": "The organisation that paid, where the figure is a payment.",
     "spendingline.payee_council": "The council paid, where the figure is a payment.",
     "spendingline.payee_organisation": "The organisation paid, where the figure is a payment.",
-    "statistic.council": "The council the figure is about.",
     "statistic.intervention": "The intervention the figure belongs to, if any.",
     "statistic.year": "Calendar year of the period.",
     "statistic.value": "The figure, in the unit named in the unit column.",
@@ -269,6 +282,7 @@ def key_description(model) -> str:
         "judgement": "inspection slug/position",
         "spendingline": "source slug/reference",
         "statistic": "source slug/reference",
+        "ownership": "organisation slug/council slug",
         "interventionlink": "from slug/to slug/kind",
     }
     return names.get(model._meta.model_name, "slug")

@@ -26,6 +26,7 @@ from .models import Judgement, SpendingLine, Statistic
 
 COUNCIL = "interventions.council"
 ORGANISATION = "interventions.organisation"
+PERSON = "interventions.person"
 INSPECTION = "ratings.inspection"
 CITED = ("source",)
 # Newest first, undated before them (so that a long history keeps its latest years and its
@@ -168,13 +169,15 @@ def load_council_statistics(council, state: State) -> dict:
     if state.live:
         groups = council.statistics.exclude(comparator_group="").values("comparator_group")
         group_rows = shown(
-            Statistic.objects.filter(comparator_group__in=groups).select_related(*related),
+            Statistic.objects.filter(
+                comparator_group__in=groups, council__isnull=False
+            ).select_related(*related),
             state.public,
         )
         group_rows = list(group_rows.order_by(*COMPARISON_ORDER)[:COMPARISON_LIMIT])
     else:
         groups = {s.comparator_group for s in statistics if s.comparator_group}
-        records = state.as_of(Statistic).filter(comparator_group__in=groups)
+        records = state.as_of(Statistic).filter(comparator_group__in=groups, council__isnull=False)
         records = state.shown(Statistic, records).order_by(*COMPARISON_ORDER)
         group_rows = state.instances(records, related, limit=COMPARISON_LIMIT)
     return {
@@ -192,6 +195,20 @@ def comparison_cells(context) -> list:
         for cell in row["cells"]
         if cell
     ]
+
+
+# The organisation and person pages ---------------------------------------------------------
+
+
+def load_subject_statistics(subject, state: State) -> dict:
+    """The figures a report gives about this organisation or person (a police force's areas,
+    the term of someone's appointment): one capped query, live or as of a moment."""
+    related = ("intervention", *CITED)
+    live = shown(subject.statistics.select_related(*related), state.public)
+    statistics, more = state.listed(
+        subject, "statistics", live.order_by(*STATISTIC_ORDER), related, STATISTIC_ORDER
+    )
+    return {"statistics": statistics, "statistic_more": more, "statistics_about": subject}
 
 
 # The organisation page -----------------------------------------------------------------
@@ -311,6 +328,26 @@ SECTIONS = [
         40,
         shown=lambda c: bool(c["payments_received"] or c["payments_made"]),
         facts=lambda c: [*c["payments_received"], *c["payments_made"]],
+    ),
+    Section(
+        "organisation-statistics",
+        "Figures",
+        "sections/ratings/subject_statistics.html",
+        (ORGANISATION,),
+        load_subject_statistics,
+        50,
+        shown=lambda c: bool(c["statistics"]),
+        facts=lambda c: c["statistics"],
+    ),
+    Section(
+        "person-statistics",
+        "Figures",
+        "sections/ratings/subject_statistics.html",
+        (PERSON,),
+        load_subject_statistics,
+        40,
+        shown=lambda c: bool(c["statistics"]),
+        facts=lambda c: c["statistics"],
     ),
     Section(
         "inspection-facts",

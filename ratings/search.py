@@ -78,15 +78,15 @@ def register_all() -> None:
             label="Statistics",
             model=Statistic,
             title=lambda o: f"{o.measure} ({o.period}): {o.as_printed}",
-            context=lambda o: o.council.name,
+            context=lambda o: o.subject.name,
             body=lambda o: (
-                o.council.name,
+                o.subject.name,
                 o.comparator_label,
                 o.comparator_as_printed,
                 o.note,
             ),
             figures=lambda o: (o.value, o.comparator_value),
-            related=("council",),
-            follows=("council",),
+            related=("council", "organisation", "person"),
+            follows=("council", "organisation", "person"),
         )
     )

@@ -197,7 +197,8 @@ def source_spending(fact, public):
 
 
 def source_statistic(fact, public):
-    return f"{fact.measure}{period(fact)}: {fact.as_printed}", fact.council.name
+    # its subject (council, organisation or person) is public whenever the statistic is
+    return f"{fact.measure}{period(fact)}: {fact.as_printed}", fact.subject.name
 
 
 FACT_KINDS = [
@@ -274,7 +275,12 @@ FACT_KINDS = [
         page_url=("interventions:council-detail", "statistic-"),
         describe=describe_figure,
         version_parts=[(CASE_STUDY, "statistics", "Figures")],
-        source_row=("ratings_statistic_facts", "Statistics", ("council",), 100),
+        source_row=(
+            "ratings_statistic_facts",
+            "Statistics",
+            ("council", "organisation", "person"),
+            100,
+        ),
         describe_for_source=source_statistic,
     ),
 ]

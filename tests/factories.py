@@ -65,12 +65,19 @@ class CouncilFactory(factory.django.DjangoModelFactory):
 class OrganisationFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = im.Organisation
+        skip_postgeneration_save = True
 
     slug = factory.Sequence(lambda n: f"provider-{n}")
     name = factory.Sequence(lambda n: f"Provider {n} Ltd")
     kind = im.OrganisationKind.PROVIDER
     source = factory.SubFactory(SourceFactory)
     locator = "para 2"
+
+    @factory.post_generation
+    def council(obj, create, extracted, **kwargs):
+        """OrganisationFactory(council=c): a board or unit of that council (its one owner)."""
+        if create and extracted is not None:
+            im.Ownership.objects.create(organisation=obj, council=extracted)
 
 
 class PersonFactory(factory.django.DjangoModelFactory):

@@ -10,7 +10,8 @@ from django.urls import reverse
 EXPECTED = {
     "interventions.Source": 8,
     "interventions.Council": 5,
-    "interventions.Organisation": 5,
+    "interventions.Organisation": 6,
+    "interventions.Ownership": 5,
     "interventions.ServiceArea": 5,
     "interventions.Discrepancy": 5,
     "interventions.Person": 5,

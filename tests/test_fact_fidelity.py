@@ -77,6 +77,8 @@ def row_id(label: str, fields: dict) -> str:
         key = f"{one(fields['inspection'])}/{fields['position']}"
     elif "ref" in fields:
         key = f"{one(fields['source'])}/{fields['ref']}"
+    elif name == "ownership":
+        key = f"{one(fields['organisation'])}>{one(fields['council'])}"
     elif name == "interventionlink":
         key = f"{one(fields['from_intervention'])}>{one(fields['to_intervention'])}"
     else:
@@ -145,13 +147,23 @@ def body_names(kind: str, slug) -> list[str]:
     if kind == "organisation":
         row = by_slug("interventions.organisation")[slug]
         names = [row["name"], *([row["abbreviation"]] if row.get("abbreviation") else [])]
-        if row.get("council"):  # see fidelity_inferences.COUNCIL_PREFIX
-            place = body_names("council", row["council"])[-1]
+        for owner in owners(slug):  # see fidelity_inferences.COUNCIL_PREFIX
+            place = body_names("council", owner)[-1]
             if row["name"].startswith(f"{place} "):
                 names.append(row["name"][len(place) + 1 :])
         return names
     row = by_slug("interventions.person")[slug]
     return [row["name"], *variants(row.get("variants", ""))]
+
+
+@cache
+def owners(organisation: str) -> tuple[str, ...]:
+    """The councils an organisation belongs to (its ownership rows)."""
+    return tuple(
+        one(fields["council"])
+        for model, fields in fixture_rows()
+        if model == "interventions.ownership" and one(fields["organisation"]) == organisation
+    )
 
 
 BODY_FIELDS = {

@@ -7,6 +7,7 @@ tables and publication flags included, except where a migration moved it on purp
 column is named in MOVED with the check that finds its value in its new place.
 """
 
+import json
 import os
 import shutil
 import sqlite3
@@ -49,10 +50,27 @@ def disagreement_memberships(table: str, old: list[tuple], after: "Database") ->
     return [f"{table}.discrepancy_id: {missing.total()} not memberships"] if missing else []
 
 
+def organisation_owners(table: str, old: list[tuple], after: "Database") -> list[str]:
+    """An organisation's one council (0013_bodies_as_they_are) is now one of its owners; in its
+    history, each council it had is an owner added at that version."""
+    where = {
+        "interventions_organisation": "interventions_ownership",
+        "interventions_historicalorganisation": (
+            "interventions_historicalownership WHERE history_type = '+'"
+        ),
+    }
+    if table not in where:
+        return [f"{table}.council_id: gone, and only an organisation's council may move"]
+    pairs = set(after.query(f"SELECT organisation_id, council_id FROM {where[table]}"))
+    missing = {(row, value) for row, value in old if value is not None} - pairs
+    return [f"{table}.council_id: {sorted(missing)[:3]} not owners"] if missing else []
+
+
 # column -> a check that the column's old values (from the snapshot taken before migrating) are
 # found in their new place in the migrated database; it returns what it could not find.
 MOVED: dict[str, Callable[[str, list[tuple], "Database"], list[str]]] = {
     "discrepancy_id": disagreement_memberships,
+    "council_id": organisation_owners,
 }
 
 
@@ -91,7 +109,10 @@ class Database:
 
     def values(self, table: str, column: str) -> list[tuple]:
         key = "id" if "id" in self.tables()[table] else column
-        rows = self.query(f'SELECT "{key}", "{column}" FROM "{table}"')
+        rows = [
+            tuple(json.dumps(v, sort_keys=True) if isinstance(v, list | dict) else v for v in row)
+            for row in self.query(f'SELECT "{key}", "{column}" FROM "{table}"')
+        ]
         return sorted(rows, key=lambda row: tuple("" if v is None else str(v) for v in row))
 
 

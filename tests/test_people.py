@@ -208,8 +208,10 @@ def test_the_person_page_shows_variants_posts_and_roles_each_footnoted(client, s
     assert "from January 2011" in page
     assert 'href="/councils/kent/"' in page
     assert 'href="/interventions/kent-2011-improvement-notice/"' in page
-    # Every post, every role and the record itself carry a footnote marker.
-    assert page.count('<sup class="fn">') == 4
+    # Every post, every role, the figure about him (his initial term) and the record itself
+    # carry a footnote marker.
+    assert page.count('<sup class="fn">') == 5
+    assert "Length of Malcolm Newsam's initial interim appointment" in page
     assert 'id="footnotes-heading"' in page
     assert "report header ('By:' line)" in page
     data = client.get("/people/malcolm-newsam/", {"format": "json"}).json()
@@ -265,8 +267,9 @@ def test_a_person_version_lists_the_posts_as_they_stood(client, seeded):
 # rows), its posts, its roles in interventions, and the disagreements its facts are part of
 # (one UNION query over the kinds' membership tables: interventions.memberships.attach).
 def test_the_person_page_costs_a_fixed_number_of_queries(client, seeded, django_assert_num_queries):
+    # 6, and one for the figures about the person (ratings' person-statistics section)
     for slug in ("andrew-ireland", "julian-le-grand", "jan-bumstead"):
-        with django_assert_num_queries(6):
+        with django_assert_num_queries(7):
             assert client.get(f"/people/{slug}/").status_code == 200
 
 
@@ -275,10 +278,12 @@ def test_detail_queries_do_not_grow_with_posts_and_roles(client, django_assert_n
     for n in range(12):
         f.PostFactory(person=person, position=n + 1, council=f.CouncilFactory())
         f.ParticipantFactory(person=person, person_name=person.name)
-    with django_assert_num_queries(6):
+        f.StatisticFactory(council=None, person=person)
+    with django_assert_num_queries(7):
         page = text(client.get("/people/many/"))
     assert page.count('<tr id="post-') == 12
     assert page.count('<li id="participation-') == 12
+    assert page.count('<tr id="statistic-') == 12
 
 
 # Links to the person page -------------------------------------------------------------------

@@ -11,7 +11,7 @@ import pytest
 from django.db import connection
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from interventions.models import Council, Source
+from interventions.models import Council, DisagreementScope, Source
 from tests import factories as f
 
 # On PostgreSQL each facet's count runs under a time limit set and restored in a savepoint:
@@ -27,19 +27,21 @@ PAGES = {
     "/interventions/": (4, 6),
     "/councils/": (3, 2),
     "/workstreams/": (3, 3),
-    "/organisations/": (3, 1),
+    # + every owner of the page's bodies (one prefetch) and the "Belongs to" filter's councils
+    "/organisations/": (5, 1),
     "/people/": (4, 2),
     "/sources/": (4, 2),
     "/inspections/": (3, 6),
     "/judgements/": (3, 6),
     "/spending/": (3, 4),
-    "/statistics/": (4, 5),
+    "/statistics/": (4, 7),  # + the organisation and person facets (a statistic's subject)
     "/outcomes/": (7, 7),
     "/search/?q=partnership": (3, 0),
     "/compare/?council=slough&council=swindon": (7, 0),
     "/changes/": (4, 0),
+    "/disagreements/": (3, 0),
     "/changes/feed/": (3, 0),
-    "/data/": (19, 0),
+    "/data/": (20, 0),  # + the owning-councils table (interventions_ownership)
     "/sitemap.xml": (12, 0),
 }
 
@@ -95,7 +97,11 @@ def more_of_everything():
             f.ParticipantFactory(intervention=intervention, council=council, source=source)
             f.WorkstreamFactory(intervention=intervention, source=source)
         inspection = f.InspectionFactory(council=council, source=source)
-        f.JudgementFactory.create_batch(2, inspection=inspection, source=source)
+        # two readings of one figure in one report: a disagreement within it
+        disagreement = f.DiscrepancyFactory(scope=DisagreementScope.WITHIN)
+        f.JudgementFactory.create_batch(
+            2, inspection=inspection, source=source, discrepancies=[disagreement]
+        )
         f.SpendingLineFactory.create_batch(2, council=council, source=source)
         f.StatisticFactory.create_batch(2, council=council, source=source)
         f.PersonFactory(source=source)

@@ -227,11 +227,12 @@ def staff(client):
         # section's rows as they stood (one query a list; judgements for the inspections;
         # one for the disagreements, where its facts belong to any).
         ("council version", 16, 18),
-        ("organisation version", 11, 13),
+        # + its owners as they stood and the figures about it (ownerships, statistics)
+        ("organisation version", 13, 15),
         ("source version", 20, 22),  # people and posts are kinds of fact citing a report too
         ("inspection version", 12, 14),  # + the inspection's own disagreements as now
-        ("person", 5, 7),  # + the disagreements their roles are part of (one query)
-        ("person version", 8, 10),
+        ("person", 6, 8),  # + their roles' disagreements (one query), the figures about them
+        ("person version", 9, 11),  # + the figures about the person (ratings' person-statistics)
     ],
 )
 def test_each_detail_page_takes_a_fixed_number_of_queries(
@@ -293,6 +294,7 @@ def test_each_detail_page_takes_a_fixed_number_of_queries(
                 ("organisation-participations", "interventions.record_sections"),
                 ("organisation-inspections", "ratings.record_sections"),
                 ("organisation-money", "ratings.record_sections"),
+                ("organisation-statistics", "ratings.record_sections"),
             ],
         ),
         (
@@ -308,6 +310,7 @@ def test_each_detail_page_takes_a_fixed_number_of_queries(
                 ("person-about", "interventions.record_sections"),
                 ("person-posts", "interventions.record_sections"),
                 ("person-participations", "interventions.record_sections"),
+                ("person-statistics", "ratings.record_sections"),
             ],
         ),
         (

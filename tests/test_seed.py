@@ -74,12 +74,22 @@ def test_no_council_is_recorded_twice_under_another_name(seeded):
             seen[key] = council.slug
 
 
+# Councils a report names though no fact is about them, each with the reason.
+NAMED_ONLY = {
+    # "came to Stoke in June from Halton Council, Lancashire": the figure beside it (five and
+    # a half years) is about Kath O'Dwyer (halton-turnaround-years), and no post title is
+    # printed for her there.
+    "halton": "Kath O'Dwyer's previous council, named in the Stoke article",
+}
+
+
 def test_no_orphan_council(seeded):
-    """Every council is cited by at least one fact other than its own record."""
+    """Every council is cited by at least one fact other than its own record, or is one the
+    reports only name (NAMED_ONLY, each with its reason)."""
     from interventions.models import Council
 
     orphans = []
-    for council in Council.objects.all():
+    for council in Council.objects.exclude(slug__in=NAMED_ONLY):
         related = [
             rel
             for rel in council._meta.related_objects

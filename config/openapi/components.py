@@ -121,7 +121,10 @@ def shared_schemas() -> dict:
             {
                 "url": URL,
                 "ref": STRING,
+                # what the figure is about: exactly one of the three is set
                 "council": ref("Body"),
+                "organisation": ref("Body"),
+                "person": ref("Body"),
                 "measure": STRING,
                 "period": STRING,
                 "year": nullable(INTEGER),
@@ -170,6 +173,9 @@ def inspection_properties() -> dict:
         "overall_grade": STRING,
         "overall_score": nullable(INTEGER),
         "overall_as_printed": STRING,
+        "equivalent_grade": STRING,
+        "equivalent_framework": nullable(choice(Framework)),
+        "equivalent_framework_label": STRING,
         **cited(),
     }
 

@@ -72,6 +72,7 @@ def intervention_schema() -> dict:
                         "person": STRING,
                         "person_record": ref("Body"),
                         "post": STRING,
+                        "described_as": STRING,
                         "role": choice(ParticipantRole),
                         "role_label": STRING,
                         "description": STRING,
@@ -211,7 +212,18 @@ def council_schema() -> dict:
                     }
                 )
             ),
-            "organisations": array(ref("Body")),
+            # its boards and units and the bodies it owns, each with all its owners
+            "organisations": array(
+                strict(
+                    {
+                        "name": nullable(STRING),
+                        "slug": nullable(STRING),
+                        "url": nullable(URL),
+                        "owners": array(ref("Body")),
+                        "owners_not_yet_published": INTEGER,
+                    }
+                )
+            ),
             "inspections": array(inspection(judgement_count=INTEGER)),
             "spending_lines": array(ref("SpendingLine")),
             "statistics": array(ref("Statistic")),
@@ -259,7 +271,7 @@ def organisation_schema() -> dict:
             "kind": choice(OrganisationKind),
             "kind_label": STRING,
             "description": STRING,
-            "council": ref("Body"),
+            "owners": array(ref("Body")),
             "successor": ref("Body"),
             "predecessors": array(ref("Body")),
             **cited(),
@@ -283,12 +295,14 @@ def organisation_schema() -> dict:
             "inspections": array(inspection(council=ref("Body"), judgement_count=INTEGER)),
             "payments_received": array(ref("SpendingLine")),
             "payments_made": array(ref("SpendingLine")),
+            "statistics": array(ref("Statistic")),
             "truncated": strict(
                 {
                     "participations": BOOLEAN,
                     "inspections": BOOLEAN,
                     "payments_received": BOOLEAN,
                     "payments_made": BOOLEAN,
+                    "statistics": BOOLEAN,
                     "listed_at_most": INTEGER,
                 }
             ),
@@ -338,8 +352,14 @@ def person_schema() -> dict:
                     }
                 )
             ),
+            "statistics": array(ref("Statistic")),
             "truncated": strict(
-                {"posts": BOOLEAN, "participations": BOOLEAN, "listed_at_most": INTEGER}
+                {
+                    "posts": BOOLEAN,
+                    "participations": BOOLEAN,
+                    "statistics": BOOLEAN,
+                    "listed_at_most": INTEGER,
+                }
             ),
             **detail_common(),
         }

@@ -1,4 +1,4 @@
-from .bodies import Council, CouncilType, Organisation, OrganisationKind, Region
+from .bodies import Council, CouncilType, Organisation, OrganisationKind, Ownership, Region
 from .cases import (
     DisagreementScope,
     Discrepancy,
@@ -51,6 +51,7 @@ __all__ = [
     "Milestone",
     "Organisation",
     "OrganisationKind",
+    "Ownership",
     "PartialDate",
     "Participant",
     "ParticipantRole",

@@ -39,13 +39,10 @@ class CouncilQuerySet(PublishedQuerySet):
     public_flags = ("published",)
 
     def for_detail(self):
-        """What the council page reads with the council: its report, successor, predecessors
-        and its own boards and units (the page's sections read their long lists each in one
-        capped query)."""
-        return self.select_related("source", "successor").prefetch_related(
-            "predecessors",
-            models.Prefetch("organisations", Organisation.objects.select_related("source")),
-        )
+        """What the council page reads with the council: its report, successor and
+        predecessors (its boards, units and owned bodies, with all their owners, are one query
+        of interventions.record_sections; the long lists each one capped query)."""
+        return self.select_related("source", "successor").prefetch_related("predecessors")
 
 
 class Council(Cited):
@@ -140,8 +137,11 @@ class OrganisationKind(models.TextChoices):
 class OrganisationQuerySet(PublishedQuerySet):
     def for_detail(self):
         """What the organisation page reads with the organisation itself."""
-        return self.select_related("council", "source", "successor").prefetch_related(
-            "predecessors"
+        return self.select_related("source", "successor").prefetch_related(
+            "predecessors",
+            models.Prefetch(
+                "ownerships", Ownership.objects.select_related("council").order_by("position")
+            ),
         )
 
 
@@ -152,13 +152,15 @@ class Organisation(Cited):
     name = models.CharField(max_length=200)
     abbreviation = models.CharField(max_length=30, blank=True, default="")
     kind = models.CharField(max_length=20, choices=OrganisationKind.choices)
-    council = models.ForeignKey(
+    owners = models.ManyToManyField(
         Council,
-        on_delete=models.PROTECT,
-        null=True,
+        through="Ownership",
         blank=True,
-        related_name="organisations",
-        help_text="The council a board or unit belongs to, if any.",
+        related_name="owned_organisations",
+        help_text=(
+            "The councils a board or unit belongs to, or that own a company: every one the "
+            "report names (Achieving for Children: Richmond upon Thames and Kingston)."
+        ),
     )
     successor = models.ForeignKey(
         "self",
@@ -200,3 +202,44 @@ class Organisation(Cited):
     def clean(self):
         if self.successor_id and self.successor_id == self.pk:
             raise ValidationError({"successor": "An organisation cannot succeed itself."})
+
+
+class OwnershipManager(models.Manager.from_queryset(PublishedQuerySet)):
+    def get_by_natural_key(self, organisation_slug, council_slug):
+        return self.get(organisation__slug=organisation_slug, council__slug=council_slug)
+
+
+class Ownership(models.Model):
+    """One council that a board or unit belongs to, or that owns (or jointly owns) a body.
+
+    A body owned by several councils has a row for each: no page shows only one of them.
+    Cited by the organisation's own source and locator."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="ownerships"
+    )
+    council = models.ForeignKey(Council, on_delete=models.PROTECT, related_name="ownerships")
+    position = models.PositiveSmallIntegerField(
+        default=1, help_text="Order among the owners, as the report names them."
+    )
+
+    objects = OwnershipManager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["organisation", "position", "id"]
+        verbose_name = "owning council"
+        verbose_name_plural = "owning councils"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "council"], name="ownership_council_once"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.organisation.name}: {self.council.name}"
+
+    def natural_key(self):
+        return (self.organisation.slug, self.council.slug)
+
+    natural_key.dependencies = ["interventions.organisation", "interventions.council"]

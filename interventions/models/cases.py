@@ -200,7 +200,9 @@ class InterventionQuerySet(PublishedQuerySet):
             models.Prefetch(
                 "statistics",
                 shown(
-                    rows("statistics").select_related("council", *cited).order_by("measure", "year")
+                    rows("statistics")
+                    .select_related("council", "organisation", "person", *cited)
+                    .order_by("measure", "year")
                 ),
             ),
             models.Prefetch("links_from", shown(links)),
@@ -484,6 +486,16 @@ class Participant(InterventionPart):
     post = models.CharField(
         max_length=200, blank=True, default="", help_text="Their post or title, as printed."
     )
+    described_as = models.CharField(
+        "role described as",
+        max_length=300,
+        blank=True,
+        default="",
+        help_text=(
+            "A role with no one named in it, as the report describes it, e.g. "
+            '"a proposed independent chair". Leave blank when a person or body is named.'
+        ),
+    )
     description = models.TextField(blank=True, default="", help_text="What they did.")
 
     history = HistoricalRecords()
@@ -500,8 +512,13 @@ class Participant(InterventionPart):
                 condition=Q(council__isnull=False)
                 | Q(organisation__isnull=False)
                 | Q(person__isnull=False)
-                | ~Q(person_name=""),
+                | ~Q(person_name="")
+                | ~Q(described_as=""),
                 name="participant_names_someone",
+                violation_error_message=(
+                    "Name a council, an organisation or a person, or describe the role as "
+                    'the report prints it ("role described as").'
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(role__in=ParticipantRole.values), name="participant_role_valid"
@@ -511,7 +528,12 @@ class Participant(InterventionPart):
     def __str__(self):
         body = self.council or self.organisation
         who = ", ".join(str(part) for part in (self.person_name, body) if part)
-        return f"{who}: {self.get_role_display()}"
+        return f"{who or self.described_as}: {self.get_role_display()}"
+
+    @property
+    def role_only(self) -> bool:
+        """A role the report describes without naming anyone in it."""
+        return not (self.council_id or self.organisation_id or self.person_id or self.person_name)
 
     def save(self, *args, **kwargs):
         if self.person_id and not self.person_name:

@@ -20,6 +20,7 @@ from ..models import (
     InterventionKind,
     Organisation,
     OrganisationKind,
+    Ownership,
     ParticipantRole,
     Person,
     Region,
@@ -268,6 +269,11 @@ class SourceList(ListPage):
         return Source.objects.published().annotate(n_facts=total)
 
 
+def owners(organisation) -> list:
+    """The councils an organisation belongs to, in the order printed (prefetched)."""
+    return [ownership.council for ownership in organisation.ownerships.all()]
+
+
 def related_rows(model, name: str):
     """The model at the end of a reverse relation (ratings' models are never named here)."""
     return model._meta.get_field(name).related_model
@@ -290,11 +296,17 @@ class OrganisationList(ListPage):
         ),
         Column("abbreviation", "Abbreviation", lambda o: o.abbreviation, "abbreviation"),
         Column("kind", "Kind", lambda o: o.get_kind_display(), "kind"),
+        # Every council it belongs to or is owned by (a jointly owned body names them all),
+        # linked when there is one; a draft council is "Not yet published".
         Column(
-            "council",
-            "Part of",
-            lambda o: name_or_placeholder(o.council),
-            link=lambda o: o.council.get_absolute_url() if may_name(o.council) else "",
+            "owners",
+            "Belongs to",
+            lambda o: "; ".join(name_or_placeholder(c) for c in owners(o)),
+            link=lambda o: (
+                owners(o)[0].get_absolute_url()
+                if len(owners(o)) == 1 and may_name(owners(o)[0])
+                else ""
+            ),
         ),
         Column(
             "participations",
@@ -321,7 +333,13 @@ class OrganisationList(ListPage):
         spending = related_rows(Organisation, "payments_received")
         return (
             Organisation.objects.all()
-            .select_related("council", "source")
+            .select_related("source")
+            .prefetch_related(
+                Prefetch(
+                    "ownerships",
+                    Ownership.objects.select_related("council").order_by("position", "id"),
+                )
+            )
             .annotate(
                 n_participations=count_of("interventions.Participant", "organisation"),
                 n_inspections=count_rows(related_rows(Organisation, "inspections"), "inspectorate"),

@@ -19,7 +19,13 @@ from interventions.models.common import (
     slug_url,
 )
 
-from .scales import Framework, grade_on_scale_condition, grades_for, score_for
+from .scales import (
+    Framework,
+    equivalent_condition,
+    grade_on_scale_condition,
+    grades_for,
+    score_for,
+)
 
 
 def check_grade(framework: str, grade: str, field: str) -> None:
@@ -137,7 +143,32 @@ class Inspection(HasPartialDates, Fact):
     overall_grade = models.CharField(max_length=30, blank=True, default="")
     overall_score = models.SmallIntegerField(null=True, blank=True, editable=False)
     overall_as_printed = models.CharField(
-        "overall grade as printed", max_length=200, blank=True, default=""
+        "overall grade as printed",
+        max_length=200,
+        blank=True,
+        default="",
+        help_text=(
+            "Exactly as printed. A grade printed only as a word that is not on the framework's "
+            'scale ("inadequate" for an APA) stays here, with the overall grade left blank.'
+        ),
+    )
+    equivalent_grade = models.CharField(
+        "equivalent grade",
+        max_length=30,
+        blank=True,
+        default="",
+        help_text=(
+            "Only where the report states the grade as an equivalent on another scale "
+            '("equivalent to one star"): that grade, on the scale chosen below.'
+        ),
+    )
+    equivalent_framework = models.CharField(
+        "equivalent on",
+        max_length=20,
+        choices=Framework.choices,
+        blank=True,
+        default="",
+        help_text="The framework whose scale the equivalent grade is on, as the report says.",
     )
     summary = models.TextField(blank=True, default="")
     led_to = models.ManyToManyField(
@@ -170,6 +201,14 @@ class Inspection(HasPartialDates, Fact):
                 condition=grade_on_scale_condition("overall_grade", "overall_score"),
                 name="inspection_overall_grade_on_scale",
             ),
+            models.CheckConstraint(
+                condition=equivalent_condition("equivalent_grade", "equivalent_framework"),
+                name="inspection_equivalent_on_scale",
+                violation_error_message=(
+                    "An equivalent grade needs the framework it is on, and must be a grade of "
+                    "that framework's scale."
+                ),
+            ),
             partial_date_constraint("start_date", "inspection_start_precision"),
             partial_date_parts_constraint("start_date", "inspection_start_parts_valid"),
             partial_date_constraint("end_date", "inspection_end_precision"),
@@ -197,11 +236,29 @@ class Inspection(HasPartialDates, Fact):
     def clean(self):
         if self.framework:
             check_grade(self.framework, self.overall_grade, "overall_grade")
+        if bool(self.equivalent_grade) != bool(self.equivalent_framework):
+            raise ValidationError(
+                {
+                    "equivalent_grade": (
+                        "Give both the equivalent grade and the framework it is on, or neither."
+                    )
+                }
+            )
+        if self.equivalent_framework:
+            check_grade(self.equivalent_framework, self.equivalent_grade, "equivalent_grade")
         self.clean_partial_dates()
 
     def scale_levels(self) -> list[tuple[int, str]]:
         """The framework's whole grade scale as (score, grade), worst first: charts draw it."""
         return sorted((score, grade) for grade, score in grades_for(self.framework).items())
+
+    @property
+    def equivalent_display(self) -> str:
+        """'equivalent to 1 star on the CSCI social services star rating, as the report says'."""
+        if not self.equivalent_grade:
+            return ""
+        scale = Framework(self.equivalent_framework).label
+        return f"equivalent to {self.equivalent_grade} on the {scale}, as the report says"
 
     @property
     def published_display(self) -> str:

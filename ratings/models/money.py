@@ -24,9 +24,27 @@ class CouncilFigureQuerySet(PublishedQuerySet):
     )
 
 
+class StatisticQuerySet(CouncilFigureQuerySet):
+    """A statistic is about a council, an organisation or a person: public when its subject
+    (a council or person may be a draft; organisations have none), its source and its case
+    study are."""
+
+    public_flags = ("source__published",)
+    optional_parents = (
+        ("council", ("council__published",)),
+        ("person", ("person__published",)),
+        *CouncilFigureQuerySet.optional_parents,
+    )
+
+
 class SourceRefManager(models.Manager.from_queryset(CouncilFigureQuerySet)):
     """Figures are found in fixtures by their source and a reference unique within it."""
 
+    def get_by_natural_key(self, source_slug, ref):
+        return self.get(source__slug=source_slug, ref=ref)
+
+
+class StatisticManager(models.Manager.from_queryset(StatisticQuerySet)):
     def get_by_natural_key(self, source_slug, ref):
         return self.get(source__slug=source_slug, ref=ref)
 
@@ -194,13 +212,35 @@ class Unit(models.TextChoices):
 
 
 class Statistic(Fact):
-    """A key figure about a council: population, deprivation, caseloads, staffing."""
+    """A key figure about a council, an organisation or a person: population, deprivation,
+    caseloads, staffing, a police force's areas, the term of someone's appointment."""
 
     ref = models.SlugField(
         "reference", max_length=120, help_text="Short key, unique within the source."
     )
     council = models.ForeignKey(
-        "interventions.Council", on_delete=models.PROTECT, related_name="statistics"
+        "interventions.Council",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="statistics",
+        help_text="The council the figure is about (or an organisation or person: one of them).",
+    )
+    organisation = models.ForeignKey(
+        "interventions.Organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="statistics",
+        help_text="The organisation the figure is about, e.g. a police force.",
+    )
+    person = models.ForeignKey(
+        "interventions.Person",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="statistics",
+        help_text="The person the figure is about, e.g. the term of their appointment.",
     )
     intervention = models.ForeignKey(
         "interventions.Intervention",
@@ -238,7 +278,7 @@ class Statistic(Fact):
     note = models.TextField(blank=True, default="")
     public = public_field()
 
-    objects = SourceRefManager()
+    objects = StatisticManager()
     history = HistoricalRecords(excluded_fields=["public"])
 
     class Meta:
@@ -263,13 +303,32 @@ class Statistic(Fact):
                 condition=Q(comparator_value__isnull=True) | ~Q(comparator_label=""),
                 name="statistic_comparator_labelled",
             ),
+            models.CheckConstraint(
+                condition=(
+                    Q(council__isnull=False, organisation__isnull=True, person__isnull=True)
+                    | Q(council__isnull=True, organisation__isnull=False, person__isnull=True)
+                    | Q(council__isnull=True, organisation__isnull=True, person__isnull=False)
+                ),
+                name="statistic_one_subject",
+                violation_error_message=(
+                    "A statistic is about exactly one council, organisation or person: "
+                    "choose one of them, and only one."
+                ),
+            ),
         ]
 
     def __str__(self):
         return f"{self.measure} ({self.period}): {self.as_printed}"
 
     def get_absolute_url(self):
-        return f"{self.council.get_absolute_url()}#statistic-{self.ref}"
+        return f"{self.subject.get_absolute_url()}#statistic-{self.ref}"
+
+    @property
+    def subject(self):
+        """The council, organisation or person the figure is about (fetch it with the row)."""
+        if self.council_id:
+            return self.council
+        return self.organisation if self.organisation_id else self.person
 
     def natural_key(self):
         return (self.source.slug, self.ref)
@@ -277,5 +336,7 @@ class Statistic(Fact):
     natural_key.dependencies = [
         "interventions.source",
         "interventions.council",
+        "interventions.organisation",
+        "interventions.person",
         "interventions.intervention",
     ]

@@ -61,3 +61,12 @@ def grade_on_scale_condition(grade_field: str, score_field: str) -> Q:
         for grade, score in grades_for(framework).items():
             condition |= Q(framework=framework, **{grade_field: grade, score_field: score})
     return condition
+
+
+def equivalent_condition(grade_field: str, framework_field: str) -> Q:
+    """A grade stated as an equivalent on another framework's scale (on that scale), or none."""
+    condition = Q(**{grade_field: "", framework_field: ""})
+    for framework in Framework:
+        for grade in grades_for(framework):
+            condition |= Q(**{framework_field: framework, grade_field: grade})
+    return condition

@@ -271,7 +271,7 @@ class InspectionList(ListPage):
             "Overall result",
             lambda o: o.overall_grade,
             "overall_score",
-            display=lambda o: o.overall_grade or NO_OVERALL,
+            display=lambda o: overall_display(o),
         ),
         Column(
             "overall_as_printed",
@@ -279,11 +279,27 @@ class InspectionList(ListPage):
             lambda o: o.overall_as_printed,
             in_html=False,
         ),
+        # Only where the report gives the grade as an equivalent on another framework's scale.
+        Column("equivalent_grade", "Equivalent grade", lambda o: o.equivalent_grade, in_html=False),
+        Column(
+            "equivalent_framework",
+            "Equivalent on",
+            lambda o: o.get_equivalent_framework_display(),
+            in_html=False,
+        ),
         *CITATION_COLUMNS,
     ]
 
     def get_queryset(self):
         return Inspection.objects.published().select_related("council", "inspectorate", "source")
+
+
+def overall_display(inspection) -> str:
+    """The overall grade, with the equivalent the report states on another scale, if any."""
+    text = inspection.overall_grade or NO_OVERALL
+    if inspection.equivalent_grade:
+        return f"{text} ({inspection.equivalent_display})"
+    return text
 
 
 def figure(statistic) -> str:
@@ -294,11 +310,31 @@ def figure(statistic) -> str:
     return text
 
 
+SUBJECT_KIND_LABELS = {"council": "Council", "organisation": "Organisation", "person": "Person"}
+
+
+def subject_kind(statistic) -> str:
+    if statistic.council_id:
+        return "council"
+    return "organisation" if statistic.organisation_id else "person"
+
+
+def named_if(path):
+    """A statistic's council, organisation or person by name, blank when it is about another."""
+
+    def value(o):
+        record = getattr(o, path) if getattr(o, f"{path}_id") else None
+        return record.name if record is not None else ""
+
+    return value
+
+
 class StatisticList(ListPage):
     title = "Statistics"
     intro = (
-        "Every key figure the reports give about a council: population, deprivation, caseloads, "
-        "staffing, with the figure exactly as printed and what the report compares it with."
+        "Every key figure the reports give about a council, an organisation (a police force, a "
+        "board) or a person: population, deprivation, caseloads, staffing, terms of office, with "
+        "the figure exactly as printed and what the report compares it with."
     )
     template_name = "ratings/statistic_list.html"
     filterset_class = StatisticFilter
@@ -306,12 +342,29 @@ class StatisticList(ListPage):
     facets = [
         Facet("unit", "Unit", "unit", choices=Unit.choices),
         Facet("council", "Council", "council__slug", "council__name"),
+        Facet("organisation", "Organisation", "organisation__slug", "organisation__name"),
+        Facet("person", "Person", "person__slug", "person__name"),
         Facet("region", "Region", "council__region", choices=Region.choices),
         Facet("comparator_group", "Compared in", "comparator_group"),
         Facet("intervention", "Intervention", "intervention__slug", "intervention__title"),
     ]
     columns = [
-        council_column("council"),
+        # What the figure is about: a council, an organisation or a person (exactly one).
+        Column(
+            "subject",
+            "Subject",
+            lambda o: o.subject.name,
+            link=lambda o: o.subject.get_absolute_url(),
+        ),
+        Column(
+            "subject_kind",
+            "Subject kind",
+            lambda o: SUBJECT_KIND_LABELS[subject_kind(o)],
+            in_html=False,
+        ),
+        Column("council", "Council", named_if("council"), "council__name", in_html=False),
+        Column("organisation", "Organisation", named_if("organisation"), in_html=False),
+        Column("person", "Person", named_if("person"), in_html=False),
         Column(
             "measure",
             "Measure",
@@ -346,4 +399,6 @@ class StatisticList(ListPage):
     ]
 
     def get_queryset(self):
-        return Statistic.objects.published().select_related("council", "intervention", "source")
+        return Statistic.objects.published().select_related(
+            "council", "organisation", "person", "intervention", "source"
+        )

@@ -86,7 +86,14 @@ class CouncilDetail(DetailPage):
                 }
                 for p in parts["participations"]
             ],
-            "organisations": [self.body(o) for o in parts["organisations"]],
+            "organisations": [
+                {
+                    **self.body(o),
+                    "owners": [self.body(c) for c in o.owners_shown],
+                    "owners_not_yet_published": o.owners_withheld,
+                }
+                for o in parts["organisations"]
+            ],
             "inspections": [
                 inspection_json(self, i, judgement_count=i.judgement_count)
                 for i in parts["inspections"]

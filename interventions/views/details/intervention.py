@@ -106,6 +106,8 @@ class InterventionDetail(DetailPage):
                     "person": p.person_name,
                     "person_record": self.body(p.person),
                     "post": p.post,
+                    # a role the report describes without naming anyone in it
+                    "described_as": p.described_as,
                     "role": p.role,
                     "role_label": p.get_role_display(),
                     "description": p.description,

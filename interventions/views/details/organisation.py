@@ -15,6 +15,7 @@ from .serialise import (
     inspection_json,
     partial_date_json,
     spending_json,
+    statistic_json,
 )
 
 
@@ -54,7 +55,7 @@ class OrganisationDetail(DetailPage):
             "kind": o.kind,
             "kind_label": o.get_kind_display(),
             "description": o.description,
-            "council": self.body(o.council),
+            "owners": [self.body(council) for council in parts["owners"]],
             "successor": self.body(parts["successor"]),
             "predecessors": [self.body(p) for p in parts["predecessors"]],
             **self.cited(o),
@@ -82,11 +83,13 @@ class OrganisationDetail(DetailPage):
             ],
             "payments_received": [spending_json(self, s) for s in parts["payments_received"]],
             "payments_made": [spending_json(self, s) for s in parts["payments_made"]],
+            "statistics": [statistic_json(self, s) for s in parts["statistics"]],
             "truncated": {
                 "participations": parts["participation_more"],
                 "inspections": parts["inspection_more"],
                 "payments_received": parts["received_more"],
                 "payments_made": parts["paid_more"],
+                "statistics": parts["statistic_more"],
                 "listed_at_most": base.TABLE_LIMIT,
             },
             "sources_differ": self.disagreements_json(parts["disagreements"]),

@@ -11,7 +11,7 @@ from ... import glance
 from ...models import Person
 from . import base
 from .base import DetailPage
-from .serialise import partial_date_json
+from .serialise import partial_date_json, statistic_json
 
 
 class PersonDetail(DetailPage):
@@ -71,9 +71,11 @@ class PersonDetail(DetailPage):
                 }
                 for p in parts["participations"]
             ],
+            "statistics": [statistic_json(self, s) for s in parts["statistics"]],
             "truncated": {
                 "posts": parts["post_more"],
                 "participations": parts["participation_more"],
+                "statistics": parts["statistic_more"],
                 "listed_at_most": base.TABLE_LIMIT,
             },
             "sources_differ": self.disagreements_json(parts["disagreements"]),

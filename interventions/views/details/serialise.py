@@ -78,6 +78,10 @@ def inspection_json(view, inspection, **extra) -> dict:
         "overall_grade": inspection.overall_grade,
         "overall_score": inspection.overall_score,
         "overall_as_printed": inspection.overall_as_printed,
+        # Only where the report states the grade as an equivalent on another scale.
+        "equivalent_grade": inspection.equivalent_grade,
+        "equivalent_framework": inspection.equivalent_framework or None,
+        "equivalent_framework_label": inspection.get_equivalent_framework_display(),
         **view.cited(inspection),
         # After the citation: the inspection page's own "sources_differ" (every disagreement
         # on the page, as on every other page) replaces the inspection's one slug.
@@ -110,7 +114,10 @@ def statistic_json(view, statistic) -> dict:
     return {
         "url": view.absolute(statistic.get_absolute_url()),
         "ref": statistic.ref,
+        # what the figure is about: exactly one of the three is set
         "council": view.body(statistic.council),
+        "organisation": view.body(statistic.organisation),
+        "person": view.body(statistic.person),
         "measure": statistic.measure,
         "period": statistic.period,
         "year": statistic.year,

@@ -65,7 +65,7 @@ OWN_SOURCE_ROWS = {
     "interventions.organisation": (
         "interventions_organisation_facts",
         "Organisations",
-        ("council",),
+        (),
         130,
     ),
     "interventions.person": ("interventions_person_facts", "People", (), 140),
@@ -89,7 +89,7 @@ def describe_fact(fact, public: bool = True) -> tuple[str, str]:
     if name in ("phase", "workstream"):
         return fact.name, fact.intervention.title
     if name == "participant":
-        who = ", ".join(str(p) for p in (fact.person_name, fact.post) if p)
+        who = ", ".join(str(p) for p in (fact.person_name, fact.post, fact.described_as) if p)
         body = fact.council or fact.organisation
         who = ", ".join(part for part in (who, name_or_placeholder(body, public)) if part)
         return f"{who}: {fact.get_role_display()}", fact.intervention.title
