@@ -438,9 +438,11 @@ def disagreements(discrepancies, *, public: bool = True) -> list[Disagreement]:
         versions = []
         for row in group:
             name, prefix = site.fact(row["v_model"]).page_url
-            url = reverse(name, kwargs={"slug": row["v_page"]})
-            if prefix:
-                url += f"#{prefix}{row['v_anchor']}"
+            url = ""  # a fact whose page is not the kind's own (a figure about a person): unlinked
+            if row["v_page"]:
+                url = reverse(name, kwargs={"slug": row["v_page"]})
+                if prefix:
+                    url += f"#{prefix}{row['v_anchor']}"
             source = sources.setdefault(row["s_pk"], _source(row))
             versions.append(
                 Version(

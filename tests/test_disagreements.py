@@ -132,6 +132,40 @@ def test_a_disagreement_whose_facts_are_all_drafts_is_not_shown(client):
     assert client.get("/disagreements/no-such-thing/").status_code == 404
 
 
+def test_a_figure_about_a_person_or_a_body_in_a_disagreement_is_listed_without_a_dead_link(
+    client,
+):
+    """A statistic's subject may be a person or an organisation: the case study it belongs to,
+    its disagreement's page and the person's page list it (unlinked: it has no council page)."""
+    case_study = f.InterventionFactory()
+    person = f.PersonFactory(name="Pat Example")
+    body = f.OrganisationFactory(name="An Example Trust")
+    disagreement = f.DiscrepancyFactory(title="How long the interim post was for")
+    about_person = f.StatisticFactory(
+        council=None,
+        person=person,
+        intervention=case_study,
+        measure="Months in post",
+        discrepancies=[disagreement],
+    )
+    about_body = f.StatisticFactory(
+        council=None,
+        organisation=body,
+        intervention=case_study,
+        measure="Councils served",
+        discrepancies=[disagreement],
+    )
+    pages = (case_study.get_absolute_url(), disagreement.get_absolute_url())
+    for url in (*pages, person.get_absolute_url(), body.get_absolute_url()):
+        response = client.get(url)
+        assert response.status_code == 200, url
+    for url in pages:
+        text = client.get(url).content.decode()
+        assert about_person.measure in text, url
+        assert about_body.measure in text, url
+        assert "/councils/None/" not in text, url  # no link to a page that is not there
+
+
 # The real within-source disagreement: Slough's 2011 table -------------------------------
 
 
