@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from .models import partial_date_range
 from .templatetags.detail_tags import gbp  # £3,600,000: exact, as on the rest of the page
 
 
@@ -20,17 +21,6 @@ class GlanceItem:
     value: str
     note: str = ""  # a qualifier shown in lighter type: "as printed", a year, a framework
     url: str = ""  # where on the page (or elsewhere) the fact is set out in full
-
-
-def span(start: str, end: str) -> str:
-    """ "2004 to 2007"; one date when both are the same; "from 2004" with no end."""
-    if start and end:
-        return start if start == end else f"{start} to {end}"
-    if start:
-        return f"From {start}"
-    if end:
-        return f"Until {end}"
-    return ""
 
 
 def plural(count: int, word: str, more: bool = False, words: str = "") -> str:
@@ -56,6 +46,15 @@ def latest_graded(inspections: Iterable) -> object | None:
     return graded[-1] if graded else None
 
 
+def when(intervention) -> str:
+    """ "October 2004 to November 2007"; "planned: 16 April to 16 May [2014]", a kind and an
+    inferred year said once, as the timeline says them."""
+    text = partial_date_range(
+        intervention.date_parts("start_date"), intervention.date_parts("end_date")
+    )
+    return text[:1].upper() + text[1:] if text.startswith(("from ", "until ")) else text
+
+
 def with_label(item: GlanceItem | None, label: str) -> list[GlanceItem]:
     if item is None:
         return []
@@ -69,7 +68,7 @@ def case_study(intervention, parts: dict) -> list[GlanceItem]:
         GlanceItem("Kind", intervention.get_kind_display()),
         GlanceItem(
             "When",
-            span(intervention.start_display, intervention.end_display) or "Not stated",
+            when(intervention) or "Not stated",
             url="#facts-heading",
         ),
     ]

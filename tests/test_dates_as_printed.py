@@ -288,6 +288,9 @@ def test_opm_review_dates_are_shown_as_planned_with_the_year_in_brackets(client,
     timeline = plain(text[text.index('id="timeline-heading"') :])
     assert "planned: 16 April to 16 May [2014]" in timeline
     assert "planned: 22 May 2014" in timeline
+    # The at-a-glance panel says the span as the timeline does: the kind and the year once.
+    glance = plain(text[text.index('class="glance-panel"') : text.index("</section>")])
+    assert "When planned: 16 April to 16 May [2014]" in glance
 
 
 def test_opm_review_detail_json_says_planned_and_inferred(client, seeded):
