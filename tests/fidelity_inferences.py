@@ -74,11 +74,6 @@ ALLOWED: dict[str, str] = {
         "Serco's promise to recruit a senior team was made to the DCSF, whose intervention the "
         "contract was; 'oversight' is the curator's reading. Second read to confirm the role."
     ),
-    "participant:kent-2011-improvement-notice/11 role": (
-        "The Care Quality Commission 'required' the improvements Kent's health partners are "
-        "delivering: an inspectorate's finding, filed as 'reviewer'. Second read to confirm "
-        "the role."
-    ),
     "participant:slough-option-independent-cso/10 role": (
         "The recommendation says the company's initial members 'should include the Council': "
         "'partner' is the curator's reading of a member of the company."
