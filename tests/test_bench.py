@@ -34,9 +34,14 @@ bench = load_bench()
 # The cold setting ---------------------------------------------------------------------
 
 # A spending list page worked out from nothing, for the anonymous public: the data version,
-# the ids of the page, its rows, the count and the four facets (see tests/test_sections.py
-# for the other pages).
-SPENDING_QUERIES = 8
+# the ids of the page, its rows, the count and the four facets; on PostgreSQL each facet's
+# count runs under its time limit, set and restored in a savepoint (five statements more).
+# tests/test_query_counts.py pins every other page.
+FACETS = 4
+
+
+def spending_queries() -> int:
+    return 4 + FACETS * (6 if connection.vendor == "postgresql" else 1)
 
 
 @pytest.fixture
@@ -49,17 +54,17 @@ def test_when_cold_every_request_works_its_page_out_afresh_and_sees_an_edit_at_o
     client, cold, django_assert_num_queries
 ):
     line = f.SpendingLineFactory(council=f.CouncilFactory(), line="Before the edit")
-    with django_assert_num_queries(SPENDING_QUERIES):
+    with django_assert_num_queries(spending_queries()):
         first = client.get(SPENDING)
-    with django_assert_num_queries(SPENDING_QUERIES):
+    with django_assert_num_queries(spending_queries()):
         second = client.get(SPENDING)
-    assert first["X-Casebook-Queries"] == second["X-Casebook-Queries"] == str(SPENDING_QUERIES)
+    assert first["X-Casebook-Queries"] == second["X-Casebook-Queries"] == str(spending_queries())
     assert second["X-Casebook-Cache"] == "miss"
     assert "Before the edit" in second.content.decode()
 
     line.line = "After the edit"
     line.save()
-    with django_assert_num_queries(SPENDING_QUERIES):
+    with django_assert_num_queries(spending_queries()):
         third = client.get(SPENDING)
     assert "After the edit" in third.content.decode()
 
