@@ -107,13 +107,22 @@ class Database:
             tables.setdefault(table, []).append(column)
         return tables
 
-    def values(self, table: str, column: str) -> list[tuple]:
-        key = "id" if "id" in self.tables()[table] else column
+    def columns(self, table: str, names: list[str]) -> dict[str, list[tuple]]:
+        """Each column of a table as sorted (row id, value) pairs, read in one query."""
+        key = "id" if "id" in names else None
+        listed = ", ".join(f'"{name}"' for name in names)
         rows = [
             tuple(json.dumps(v, sort_keys=True) if isinstance(v, list | dict) else v for v in row)
-            for row in self.query(f'SELECT "{key}", "{column}" FROM "{table}"')
+            for row in self.query(f'SELECT {listed} FROM "{table}"')
         ]
-        return sorted(rows, key=lambda row: tuple("" if v is None else str(v) for v in row))
+        at = {name: i for i, name in enumerate(names)}
+        result = {}
+        for name in names:
+            pairs = [(row[at[key]] if key else row[at[name]], row[at[name]]) for row in rows]
+            result[name] = sorted(
+                pairs, key=lambda pair: tuple("" if v is None else str(v) for v in pair)
+            )
+        return result
 
 
 def git(*args: str) -> bytes:
@@ -159,12 +168,13 @@ def database_url(tmp_path):
 
 
 def snapshot(db: Database) -> Snapshot:
-    return {
-        (table, column): db.values(table, column)
-        for table, columns in db.tables().items()
-        if table not in IGNORED_TABLES and not table.startswith(("pg_", "sql_"))
-        for column in columns
-    }
+    result = {}
+    for table, names in db.tables().items():
+        if table in IGNORED_TABLES or table.startswith(("pg_", "sql_")):
+            continue
+        for column, pairs in db.columns(table, names).items():
+            result[(table, column)] = pairs
+    return result
 
 
 def test_migrating_a_database_seeded_by_the_last_release_keeps_every_value(tmp_path, database_url):
