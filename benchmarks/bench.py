@@ -140,7 +140,10 @@ def wait_for(url: str, seconds: float = 90) -> None:
     raise SystemExit(f"{url} did not answer within {seconds} s")
 
 
-def start_gunicorn(database_url: str, port: int, cold: bool) -> subprocess.Popen:
+def start_gunicorn(
+    database_url: str, port: int = PORT, cold: bool = False, workers: str = WORKERS
+) -> subprocess.Popen:
+    """A Casebook gunicorn: `make outage` and `make load` start theirs with this too."""
     env = {
         **os.environ,
         "DATABASE_URL": database_url,
@@ -155,7 +158,7 @@ def start_gunicorn(database_url: str, port: int, cold: bool) -> subprocess.Popen
             str(GUNICORN_CONFIG),
             "config.wsgi",
             "--workers",
-            WORKERS,
+            workers,
             "--bind",
             f"127.0.0.1:{port}",
             "--access-logfile",

@@ -1,6 +1,7 @@
 """`make bench`'s cold mode and the helpers of benchmarks/bench.py that need no server."""
 
 import importlib.util
+import inspect
 import json
 import os
 import subprocess
@@ -269,3 +270,11 @@ def test_search_and_compare_have_80_ms_and_exports_no_latency_target():
 
 def test_each_scale_has_its_own_data_file():
     assert [bench.scale_tag(s) for s in ("1", "0.1", "10", "10.0")] == ["1", "0_1", "10", "10"]
+
+
+def test_outage_and_load_can_still_start_a_server_the_way_they_call_for_one():
+    """`make outage` and `make load` (benchmarks/outage.py, load.py) start gunicorn through
+    bench.start_gunicorn: the database alone, or with their own worker count."""
+    signature = inspect.signature(bench.start_gunicorn)
+    signature.bind("postgres://example/db")
+    signature.bind("postgres://example/db", workers="4")
