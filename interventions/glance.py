@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .models import partial_date_range
-from .templatetags.detail_tags import gbp  # £3,600,000: exact, as on the rest of the page
+# gbp: £3,600,000, exact, as on the rest of the page; date_range: as the timeline says it
+from .templatetags.detail_tags import date_range, gbp
 
 
 @dataclass(frozen=True)
@@ -49,9 +49,7 @@ def latest_graded(inspections: Iterable) -> object | None:
 def when(intervention) -> str:
     """ "October 2004 to November 2007"; "planned: 16 April to 16 May [2014]", a kind and an
     inferred year said once, as the timeline says them."""
-    text = partial_date_range(
-        intervention.date_parts("start_date"), intervention.date_parts("end_date")
-    )
+    text = date_range(intervention)
     return text[:1].upper() + text[1:] if text.startswith(("from ", "until ")) else text
 
 
