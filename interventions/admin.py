@@ -102,7 +102,7 @@ class CouncilAdmin(CuratorAdmin):
     list_filter = ("published", "council_type", "region", VagueLocatorFilter)
     search_fields = ("name", "also_known_as", "gss_code", "slug")
     prepopulated_fields = {"slug": ("name",)}
-    autocomplete_fields = ("successor", "source")
+    autocomplete_fields = ("successor", "source", "discrepancies")
     list_select_related = ("source",)
 
 
@@ -121,7 +121,7 @@ class OrganisationAdmin(CuratorAdmin):
     list_filter = ("kind",)
     search_fields = ("name", "abbreviation", "slug", "description")
     prepopulated_fields = {"slug": ("name",)}
-    autocomplete_fields = ("successor", "source")
+    autocomplete_fields = ("successor", "source", "discrepancies")
     inlines = (OwnershipInline,)
 
     def get_queryset(self, request):
@@ -145,13 +145,13 @@ class OwnershipAdmin(CuratorAdmin):
 class PostInline(VersionedInlineMixin, admin.StackedInline):
     model = Post
     extra = 0
-    autocomplete_fields = ("council", "organisation", "source")
+    autocomplete_fields = ("council", "organisation", "source", "discrepancies")
     fields = (
         ("position", "title"),
         ("council", "organisation"),
         *date_fields("start_date"),
         *date_fields("end_date"),
-        CITATION_FIELDS,
+        (*CITATION_FIELDS, "discrepancies"),
     )
 
 
@@ -161,12 +161,12 @@ class PersonAdmin(CuratorAdmin):
     list_filter = ("published", VagueLocatorFilter)
     search_fields = ("name", "variants", "slug", "note")
     prepopulated_fields = {"slug": ("name",)}
-    autocomplete_fields = ("source",)
+    autocomplete_fields = ("source", "discrepancies")
     list_select_related = ("source",)
     fieldsets = (
         (None, {"fields": ("name", "slug", "variants", "note")}),
         ("Publication", {"fields": ("published",)}),
-        ("Citation", {"fields": CITATION_FIELDS}),
+        ("Citation", {"fields": (*CITATION_FIELDS, "discrepancies")}),
     )
     inlines = (PostInline,)
 
@@ -178,7 +178,7 @@ class PostAdmin(CuratorAdmin):
     list_display = ("title", "person", "council", "organisation", "start_date", "end_date")
     list_filter = ("source", VagueLocatorFilter)
     search_fields = ("title", "person__name", "council__name", "organisation__name")
-    autocomplete_fields = ("person", "council", "organisation", "source")
+    autocomplete_fields = ("person", "council", "organisation", "source", "discrepancies")
     list_select_related = ("person", "council", "organisation")
 
 

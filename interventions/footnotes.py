@@ -19,8 +19,20 @@ from dataclasses import dataclass, field
 from itertools import groupby
 
 from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
 from django.db import connection
-from django.db.models import Case, CharField, DateField, F, Model, Q, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    CharField,
+    DateField,
+    F,
+    IntegerField,
+    Model,
+    Q,
+    Value,
+    When,
+)
 from django.db.models.functions import Cast, Coalesce
 from django.urls import reverse
 from django.utils.html import escape, format_html
@@ -30,11 +42,13 @@ from .citations import clean, footnote_citation
 from .memberships import has_memberships
 from .models import (
     Council,
+    DateKind,
     DisagreementScope,
     Discrepancy,
+    PartialDate,
     ParticipantRole,
     Source,
-    format_partial_date,
+    partial_date_range,
 )
 from .sections import site
 from .visibility import NOT_PUBLISHED, may_name, public_q
@@ -247,6 +261,52 @@ OWN_COLUMNS: dict[str, dict] = {
         "p2": "end_date_precision",
         **_PART,
     },
+    # Bodies and people can be versions too: a name or a title printed two ways.
+    "interventions.council": {
+        "what": "Council",
+        "head": "name",
+        "a": "also_known_as",
+        "b": None,
+        "who": None,
+        **_NO_DATES,
+        "page": "slug",
+        "anchor": None,
+    },
+    "interventions.organisation": {
+        "what": "Organisation",
+        "head": "name",
+        "a": "abbreviation",
+        "b": None,
+        "who": None,
+        **_NO_DATES,
+        "page": "slug",
+        "anchor": None,
+    },
+    "interventions.person": {
+        "what": "Person",
+        "head": "name",
+        "a": "variants",
+        "b": None,
+        "who": None,
+        **_NO_DATES,
+        "page": "slug",
+        "anchor": None,
+    },
+    "interventions.post": {
+        "what": "Post",
+        "head": "title",
+        "a": "person__name",
+        "b": None,
+        "d1": "start_date",
+        "p1": "start_date_precision",
+        "d2": "end_date",
+        "p2": "end_date_precision",
+        "who": "council__name",
+        "who2": "organisation__name",
+        "who_relation": "council",
+        "page": "person__slug",
+        "anchor": "position",
+    },
 }
 
 OWN_PAGE_URLS = {
@@ -256,6 +316,10 @@ OWN_PAGE_URLS = {
     "interventions.workstream": ("interventions:intervention-detail", "workstream-"),
     "interventions.lesson": ("interventions:intervention-detail", "lesson-"),
     "interventions.milestone": ("interventions:intervention-detail", "milestone-"),
+    "interventions.council": ("interventions:council-detail", ""),
+    "interventions.organisation": ("interventions:organisation-detail", ""),
+    "interventions.person": ("interventions:person-detail", ""),
+    "interventions.post": ("interventions:person-detail", "post-"),
 }
 
 
@@ -279,6 +343,21 @@ def _branch(model, ids, public: bool = True):
     def date(name):
         path = spec.get(name)
         return Cast(Value(None), DateField()) if path is None else F(path)
+
+    def date_parts(name) -> dict:
+        """A date's parts as stored (interventions.models.common.PartialDate), so that a
+        version shows "21 February" or "16 April [2014]" as printed, not its sortable day."""
+        path = spec.get(name)
+        kinds = {"year": IntegerField, "month": IntegerField, "day": IntegerField}
+        kinds |= {"year_inferred": BooleanField, "kind": CharField}
+        try:
+            has_parts = path is not None and bool(model._meta.get_field(f"{path}_year"))
+        except FieldDoesNotExist:
+            has_parts = False
+        return {
+            f"v_{name}_{part}": F(f"{path}_{part}") if has_parts else Cast(Value(None), kind())
+            for part, kind in kinds.items()
+        }
 
     who = text("who")
     if spec.get("who2"):
@@ -322,6 +401,8 @@ def _branch(model, ids, public: bool = True):
             v_p1=text("p1"),
             v_d2=date("d2"),
             v_p2=text("p2"),
+            **date_parts("d1"),
+            **date_parts("d2"),
             v_page=text("page"),
             v_anchor=text("anchor"),
             s_pk=F("source_id"),
@@ -351,9 +432,11 @@ def _describe(row: dict) -> str:
     if not model.startswith("interventions.") and kind is not None and kind.describe:
         return kind.describe(row)  # registered by the app that owns the model
     head, a, b, who = (row[k] or "" for k in ("v_head", "v_a", "v_b", "v_who"))
-    start = format_partial_date(_as_date(row["v_d1"]), row["v_p1"] or "")
-    end = format_partial_date(_as_date(row["v_d2"]), row["v_p2"] or "")
-    dates = f"{start} to {end}" if start and end else start or (f"until {end}" if end else "")
+    start, end = _parts(row, "d1"), _parts(row, "d2")
+    if start.known and end.known:
+        dates = partial_date_range(start, end)
+    else:  # one date (a milestone's day, a post taken up): as printed, kind in front
+        dates = start.display() or (f"until {end.display()}" if end.known else "")
     if model == "interventions.intervention":
         return f"{head}: {dates}" if dates else head
     if model in ("interventions.phase", "interventions.milestone"):
@@ -362,7 +445,31 @@ def _describe(row: dict) -> str:
     if model == "interventions.participant":
         name = ", ".join(part for part in (head, a, who) if part)
         return f"{name}: {ParticipantRole(b).label if b in ParticipantRole.values else b}"
+    if model == "interventions.post":
+        text = ", ".join(part for part in (head, who) if part)
+        text = f"{text} ({a})" if a else text
+        if start.known and not end.known:
+            dates = f"from {dates}"  # taken up then
+        return f"{text}: {dates}" if dates else text
+    if model in ("interventions.person", "interventions.council", "interventions.organisation"):
+        others = "; ".join(line.strip() for line in a.splitlines() if line.strip())
+        return f"{head} (also printed: {others})" if others else head
     return f"{head} ({a})" if a else head
+
+
+def _parts(row: dict, name: str) -> PartialDate:
+    """One of a version's dates from its parts; from its sortable day and precision for a
+    kind whose dates have no parts."""
+    year, month, day = (row.get(f"v_{name}_{part}") for part in ("year", "month", "day"))
+    if year is None and month is None and day is None:
+        return PartialDate.from_date(_as_date(row[f"v_{name}"]), row[f"v_p{name[1]}"] or "")
+    return PartialDate(
+        year,
+        month,
+        day,
+        bool(row.get(f"v_{name}_year_inferred")),
+        row.get(f"v_{name}_kind") or DateKind.ACTUAL,
+    )
 
 
 def _source(row: dict) -> Source:

@@ -426,3 +426,29 @@ def test_the_migration_splits_stored_dates_into_parts_live_and_in_history():
     assert (milestone.date_year, milestone.date_month, milestone.date_day) == (2011, 2, 21)
     old = intervention.history.earliest("history_date")
     assert (old.end_date_year, old.end_date_month, old.end_date_day) == (2007, 11, None)
+
+
+def test_the_where_sources_differ_box_shows_each_date_as_printed(client):
+    """A version's dates come from their parts: a day and month without a year, and a year
+    inferred from context in brackets, as everywhere else (not blank, not a bare 2011)."""
+    disagreement = f.DiscrepancyFactory(scope="within")
+    no_year = f.MilestoneFactory(
+        date=None, date_year=None, date_month=2, date_day=21, description="Board first met."
+    )
+    inferred = f.MilestoneFactory(
+        intervention=no_year.intervention,
+        source=no_year.source,
+        date=None,
+        date_year=2011,
+        date_year_inferred=True,
+        date_month=4,
+        date_day=4,
+        date_note="The year is the chair's report's.",
+        description="Board met again.",
+    )
+    for milestone in (no_year, inferred):
+        milestone.discrepancies.add(disagreement)
+    for url in (disagreement.get_absolute_url(), no_year.intervention.get_absolute_url()):
+        text = plain(client.get(url).content.decode())
+        assert "21 February: Board first met." in text, url
+        assert "4 April [2011]: Board met again." in text, url

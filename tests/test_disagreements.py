@@ -211,9 +211,19 @@ def test_slough_capacity_for_improvement_is_flagged_on_the_inspection_page(clien
 def test_each_recorded_disagreement_has_its_facts_and_fits_its_scope(seeded):
     expected = {
         SLOUGH_CAPACITY: ("within", 2),
-        "kent-2011-improvement-board-name": ("within", 2),
+        # the board's participant row and its chair's, and the organisation itself
+        "kent-2011-improvement-board-name": ("within", 3),
         "kent-2011-improvement-plan-name": ("within", 2),
-        "kent-2011-lead-member-post-title": ("within", 2),
+        # her participant row, the milestone of her appointment, and her two posts
+        "kent-2011-lead-member-post-title": ("within", 4),
+        # the person (with the variant), the post and the participant
+        "kent-2011-malcolm-newsam-name": ("within", 3),
+        # the participant, the phase he led and his two posts
+        "kent-swindon-andrew-ireland-post-title": ("within", 4),
+        # the post created in place of the DCS role, and the contributor listed as the DCS
+        "slough-director-of-childrens-services-post": ("within", 2),
+        # the contributor, the working group it leads and the post that reports to it
+        "slough-strategic-director-resources-title": ("within", 3),
         "kent-swindon-contract-sum": ("between", 2),
         "kent-swindon-government-contribution": ("between", 3),
         "kent-swindon-end-date": ("between", 4),

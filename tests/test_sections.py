@@ -226,13 +226,14 @@ def staff(client):
         # A version of each other record: the record, its version and history, then each
         # section's rows as they stood (one query a list; judgements for the inspections;
         # one for the disagreements, where its facts belong to any).
-        ("council version", 16, 18),
+        ("council version", 17, 19),  # + the council's own disagreements (one query)
         # + its owners as they stood and the figures about it (ownerships, statistics)
-        ("organisation version", 13, 15),
+        ("organisation version", 14, 16),  # + its own disagreements (one query)
         ("source version", 20, 22),  # people and posts are kinds of fact citing a report too
         ("inspection version", 12, 14),  # + the inspection's own disagreements as now
-        ("person", 6, 8),  # + their roles' disagreements (one query), the figures about them
-        ("person version", 9, 11),  # + the figures about the person (ratings' person-statistics)
+        ("person", 7, 9),  # + their disagreements (one query), their versions (one), the figures
+        # + the figures about the person, and the versions of their posts' disagreement
+        ("person version", 10, 12),
     ],
 )
 def test_each_detail_page_takes_a_fixed_number_of_queries(

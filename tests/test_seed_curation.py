@@ -23,6 +23,7 @@ pytestmark = pytest.mark.django_db
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
 # The shared records and one report's case study: enough rows of every shape, and quick.
 FILES = (
+    "00_disagreements",  # the organisations and people name some
     "00_sources",
     "01_councils",
     "02_organisations",

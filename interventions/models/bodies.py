@@ -7,6 +7,7 @@ from simple_history.models import HistoricalRecords
 
 from .common import (
     Cited,
+    Fact,
     PublishedQuerySet,
     SlugManager,
     date_order_constraint,
@@ -45,7 +46,7 @@ class CouncilQuerySet(PublishedQuerySet):
         return self.select_related("source", "successor").prefetch_related("predecessors")
 
 
-class Council(Cited):
+class Council(Fact):
     """A local authority, as a time-bounded body. Comparator councils are councils too.
 
     The source and locator say where a report first names the council; its type and
@@ -145,7 +146,7 @@ class OrganisationQuerySet(PublishedQuerySet):
         )
 
 
-class Organisation(Cited):
+class Organisation(Fact):
     """Any party that is not a council: departments, inspectorates, providers, boards."""
 
     slug = models.SlugField(max_length=100, unique=True)

@@ -14,6 +14,7 @@ from simple_history.models import HistoricalRecords
 from .bodies import Council, Organisation
 from .common import (
     Cited,
+    Fact,
     HasPartialDates,
     PublishedQuerySet,
     SlugManager,
@@ -56,7 +57,7 @@ class PersonQuerySet(PublishedQuerySet):
         )
 
 
-class Person(Cited):
+class Person(Fact):
     """Someone a report names. The source and locator say where a report first names them."""
 
     slug = models.SlugField(max_length=100, unique=True)
@@ -114,7 +115,7 @@ class PostManager(models.Manager.from_queryset(PostQuerySet)):
         return self.get(person__slug=person_slug, position=position)
 
 
-class Post(HasPartialDates, Cited):
+class Post(HasPartialDates, Fact):
     """A post a person held, as printed, with the body it was in and the dates printed."""
 
     partial_dates = (

@@ -32,6 +32,10 @@ from ..models import (
 )
 from ..visibility import may_name, name_or_placeholder
 
+# A council, a body or a person can be a version in a disagreement too (a name or a title
+# printed two ways): their lists flag it as the fact lists do.
+DISAGREEMENTS = next(column for column in CITATION_COLUMNS if column.key == "disagreements")
+
 
 def related_label(model, relation: str) -> str:
     """The label of the model at the end of a reverse relation, e.g. Council → "inspections"."""
@@ -174,6 +178,7 @@ class CouncilList(ListPage):
             "inspections", "Inspections", lambda o: o.n_inspections, "n_inspections", numeric=True
         ),
         Column("statistics", "Statistics", lambda o: o.n_statistics, "n_statistics", numeric=True),
+        DISAGREEMENTS,
     ]
 
     def get_queryset(self):
@@ -327,6 +332,7 @@ class OrganisationList(ListPage):
             lambda o: o.locator if may_name(o.source) else "",
             in_html=False,
         ),
+        DISAGREEMENTS,
     ]
 
     def get_queryset(self):
@@ -393,6 +399,7 @@ class PersonList(ListPage):
             lambda o: o.locator if may_name(o.source) else "",
             in_html=False,
         ),
+        DISAGREEMENTS,
     ]
 
     def get_queryset(self):
