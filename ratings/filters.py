@@ -10,6 +10,7 @@ from interventions.filter_fields import (
     council_filters,
     slug_filter,
 )
+from interventions.filters import INFERRED_YEARS
 
 from .models import (
     Framework,
@@ -120,10 +121,21 @@ class StatisticFilter(django_filters.FilterSet):
     intervention = slug_filter("Intervention", "intervention", "interventions.Intervention")
     year_from = YearFilter(label="Year from", field_name="year", lookup_expr="gte")
     year_to = YearFilter(label="Year to", field_name="year", lookup_expr="lte")
+    # A year read from context ("10 April [2011]"): left out, or looked at alone.
+    years = django_filters.ChoiceFilter(
+        label="Years",
+        choices=INFERRED_YEARS,
+        method="printed_or_inferred",
+        empty_label="Printed or inferred",
+    )
 
     class Meta:
         model = Statistic
         fields = []
+
+    def printed_or_inferred(self, queryset, name, value):
+        inferred = Q(year_inferred=True)
+        return queryset.filter(inferred) if value == "inferred" else queryset.exclude(inferred)
 
     def about(self, queryset, name, value):
         """?subject=council|organisation|person: figures about that kind of subject."""

@@ -202,6 +202,9 @@ COLUMN_NOTES = {
     "spendingline.payee_organisation": "The organisation paid, where the figure is a payment.",
     "statistic.intervention": "The intervention the figure belongs to, if any.",
     "statistic.year": "Calendar year of the period.",
+    "statistic.year_inferred": "True where the report does not print the year beside the figure "
+    "and it is read from context (year_note says how); shown in brackets on the site.",
+    "statistic.year_note": "Why the year is what it is, where it is not printed.",
     "statistic.value": "The figure, in the unit named in the unit column.",
     "statistic.unit": "The unit of the value and comparator value.",
     "statistic.qualifier": "Whether the report gives the figure as exact, approximate, an upper "

@@ -452,3 +452,40 @@ def test_the_where_sources_differ_box_shows_each_date_as_printed(client):
         text = plain(client.get(url).content.decode())
         assert "21 February: Board first met." in text, url
         assert "4 April [2011]: Board met again." in text, url
+
+
+# A statistic's year read from context ----------------------------------------------------
+
+KENT_INFERRED = {"unallocated-cases-end-february", "unallocated-cases-10-april"}
+
+
+def test_a_statistics_inferred_year_is_shown_in_brackets_and_filterable_either_way(client, seeded):
+    page = client.get("/councils/kent/").content.decode()
+    assert "10 April [2011]" in page
+    assert "end of February [2011]" in page
+    refs = lambda params: {  # noqa: E731
+        row["Casebook URL"].rsplit("#statistic-", 1)[1]
+        for row in csv_rows(client.get("/statistics/", {**params, "format": "csv"}))
+    }
+    assert refs({"years": "inferred"}) == KENT_INFERRED
+    assert not refs({"years": "printed"}) & KENT_INFERRED
+    assert refs({"year_from": 2011, "year_to": 2011}) >= KENT_INFERRED
+    rows = {
+        row["Casebook URL"].rsplit("#statistic-", 1)[1]: row
+        for row in csv_rows(client.get("/statistics/", {"years": "inferred", "format": "csv"}))
+    }
+    # the export keeps the period exactly as printed, the year and how it is known beside it
+    april = rows["unallocated-cases-10-april"]
+    assert (april["Period"], april["Year"], april["Year inferred"]) == ("10 April", "2011", "True")
+    assert "9 May 2011" in april["Year note"]
+    listed = client.get("/statistics/", {"years": "inferred"}).content.decode()
+    assert "10 April [2011]" in listed
+
+
+def test_an_inferred_year_needs_a_year():
+    statistic = f.StatisticFactory.build(
+        council=f.CouncilFactory(), source=f.SourceFactory(), year=None, year_inferred=True
+    )
+    with pytest.raises(ValidationError) as error:
+        statistic.full_clean()
+    assert "year_inferred" in error.value.message_dict

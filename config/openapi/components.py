@@ -128,6 +128,8 @@ def shared_schemas() -> dict:
                 "measure": STRING,
                 "period": STRING,
                 "year": nullable(INTEGER),
+                "year_inferred": BOOLEAN,  # read from context, not printed: shown "[2011]"
+                "year_note": STRING,
                 "value": DECIMAL,
                 "unit": choice(Unit),
                 "qualifier": choice(Qualifier, blank=True),

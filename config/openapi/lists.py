@@ -59,8 +59,9 @@ COLUMN_SCHEMAS = {
 
 
 def column_schema(column) -> dict:
-    if column.key.endswith("_year_inferred"):
-        return BOOLEAN  # beside each partial date (interventions.listing.date_columns)
+    if column.key.endswith("year_inferred"):
+        # beside each partial date (interventions.listing.date_columns), a statistic's year
+        return BOOLEAN
     return COLUMN_SCHEMAS.get(column.key, STRING)
 
 

@@ -1,5 +1,6 @@
 """Spending lines and key statistics: the figures the reports give for councils."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
@@ -257,6 +258,21 @@ class Statistic(Fact):
         help_text='When, e.g. "2011 census" or "10 April 2011".',
     )
     year = models.PositiveSmallIntegerField(null=True, blank=True)
+    year_inferred = models.BooleanField(
+        "year inferred",
+        default=False,
+        help_text=(
+            "Tick when the report does not print the year beside the figure and it is read "
+            'from context ("10 April" in a report dated May 2011); say how in the note. It '
+            "is shown in brackets: [2011]."
+        ),
+    )
+    year_note = models.CharField(
+        max_length=300,
+        blank=True,
+        default="",
+        help_text="Why the year is what it is, where it is not printed (our own words).",
+    )
     value = models.DecimalField(max_digits=16, decimal_places=4)
     unit = models.CharField(max_length=10, choices=Unit.choices)
     qualifier = models.CharField(max_length=10, choices=Qualifier.choices, blank=True, default="")
@@ -297,6 +313,10 @@ class Statistic(Fact):
             ),
             models.CheckConstraint(condition=~Q(measure=""), name="statistic_measure_not_blank"),
             models.CheckConstraint(
+                condition=Q(year_inferred=False) | Q(year__isnull=False),
+                name="statistic_inferred_year_present",
+            ),
+            models.CheckConstraint(
                 condition=~Q(as_printed=""), name="statistic_as_printed_not_blank"
             ),
             models.CheckConstraint(
@@ -318,7 +338,22 @@ class Statistic(Fact):
         ]
 
     def __str__(self):
-        return f"{self.measure} ({self.period}): {self.as_printed}"
+        return f"{self.measure} ({self.when}): {self.as_printed}"
+
+    @property
+    def when(self) -> str:
+        """The period as printed, with a year read from context after it in brackets:
+        "10 April [2011]"."""
+        if self.year_inferred and self.year is not None:
+            return f"{self.period} [{self.year}]".strip()
+        return self.period
+
+    def clean(self):
+        super().clean()
+        if self.year_inferred and self.year is None:
+            raise ValidationError(
+                {"year_inferred": "Give the year read from context, or untick this."}
+            )
 
     def get_absolute_url(self):
         return f"{self.subject.get_absolute_url()}#statistic-{self.ref}"

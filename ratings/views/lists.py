@@ -372,8 +372,12 @@ class StatisticList(ListPage):
             "measure",
             link=lambda o: o.get_absolute_url(),
         ),
-        Column("period", "Period", lambda o: o.period, "year"),
+        # As printed in exports (the year and whether it is inferred in their own columns);
+        # on the page with an inferred year after it in brackets: "10 April [2011]".
+        Column("period", "Period", lambda o: o.period, "year", display=lambda o: o.when),
         Column("year", "Year", lambda o: o.year, in_html=False),
+        Column("year_inferred", "Year inferred", lambda o: o.year_inferred, in_html=False),
+        Column("year_note", "Year note", lambda o: o.year_note, in_html=False),
         Column(
             "value", "Value", lambda o: o.value, "value", numeric=True, display=lambda o: figure(o)
         ),

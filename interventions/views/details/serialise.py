@@ -121,6 +121,8 @@ def statistic_json(view, statistic) -> dict:
         "measure": statistic.measure,
         "period": statistic.period,
         "year": statistic.year,
+        "year_inferred": statistic.year_inferred,
+        "year_note": statistic.year_note,
         "value": money(statistic.value),
         "unit": statistic.unit,
         "qualifier": statistic.qualifier,
