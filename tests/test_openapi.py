@@ -145,7 +145,8 @@ def test_every_named_column_type_is_used_by_some_list():
         key
         for path in PATHS
         if "results" in response_schema(path).get("properties", {})
-        for key in response_schema(path)["properties"]["results"]["items"]["properties"]
+        # (a list's rows are its columns; /disagreements/ gives whole records, by reference)
+        for key in response_schema(path)["properties"]["results"]["items"].get("properties", {})
     }
     assert set(openapi.COLUMN_SCHEMAS) <= used
 
@@ -356,3 +357,17 @@ def test_a_slug_that_cannot_be_one_on_compare_is_a_clear_400(client, seeded):
     )
     assert_valid("/compare/", response)
     assert client.get("/compare/", {"council": ["\x00", "kent"]}).status_code == 200
+
+
+def test_the_disagreements_keep_to_the_schema(client, corrected):
+    """/disagreements/ and each disagreement's page answer JSON as described: every version
+    with its report and place, and no address for a version with no page of its own."""
+    listing = client.get("/disagreements/", {"format": "json"})
+    assert_valid("/disagreements/", listing)
+    results = listing.json()["results"]
+    assert {d["scope"] for d in results} == {"between", "within"}
+    for item in results:
+        one = client.get(f"/disagreements/{item['slug']}/", {"format": "json"})
+        assert_valid("/disagreements/{slug}/", one)
+        assert one.json() == item
+    assert client.get("/disagreements/", {"format": "csv"}).status_code == 400

@@ -55,10 +55,24 @@ from .schema import (
     NUMBER,
     PLAIN_BAD_REQUEST,
     SLUG,
+    URL,
+    array,
     json_content,
+    nullable,
     operation,
     path_of,
+    ref,
+    strict,
 )
+
+# /disagreements/?page=N (a page that is not a number, or past the last, gives the last)
+PAGE = {
+    "name": "page",
+    "in": "query",
+    "required": False,
+    "description": "Which page of 50 disagreements.",
+    "schema": {"type": "integer", "minimum": 1},
+}
 
 __all__ = ["COLUMN_SCHEMAS", "document", "openapi_json", "path_of", "routes"]
 
@@ -108,6 +122,7 @@ def paths() -> dict:
     from interventions.listing import ListPage
     from interventions.versions import VersionPage
     from interventions.views import healthz, search
+    from interventions.views.disagreements import DisagreementDetail, DisagreementList
     from ratings.views import ComparePage
 
     details = detail_operations()
@@ -133,6 +148,26 @@ def paths() -> dict:
                 version_schema(),
                 [SLUG, NUMBER, FORMAT_JSON],
                 **{"301": MOVED, "400": BAD_REQUEST, "404": NOT_FOUND},
+            )
+        elif view is DisagreementList:
+            found[path] = operation(
+                "Disagreements",
+                strict(
+                    {
+                        "next": nullable(URL),
+                        "previous": nullable(URL),
+                        "results": array(ref("Disagreement")),
+                    }
+                ),
+                [FORMAT_JSON, PAGE],
+                **{"400": PLAIN_BAD_REQUEST},
+            )
+        elif view is DisagreementDetail:
+            found[path] = operation(
+                "Disagreement",
+                ref("Disagreement"),
+                [SLUG, FORMAT_JSON],
+                **{"400": PLAIN_BAD_REQUEST, "404": NOT_FOUND},
             )
         elif view is ComparePage:
             found[path] = operation(

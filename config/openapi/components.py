@@ -89,7 +89,7 @@ def shared_schemas() -> dict:
                         {
                             "what": STRING,
                             "says": STRING,
-                            "url": URL,
+                            "url": nullable(URL),  # none for a version with no page of its own
                             "source": strict({"slug": STRING, "title": STRING, "url": URL}),
                             "locator": STRING,
                         }

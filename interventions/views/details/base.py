@@ -300,7 +300,7 @@ class DetailPage(DetailView):
                     {
                         "what": version.what,
                         "says": version.text,
-                        "url": self.absolute(version.url),
+                        "url": self.absolute(version.url) if version.url else None,
                         "source": {
                             "slug": version.source.slug,
                             "title": version.source.title,
