@@ -6,13 +6,14 @@ interventions, and every figure keeps its record so that the page can footnote i
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from decimal import Decimal
+from urllib.parse import quote_plus
 
 from django.db.models import Count, F, Prefetch, Q, Window
 from django.db.models.functions import RowNumber
-from django.urls import reverse
-from django.utils.http import urlencode
+from django.urls import get_script_prefix, reverse
 
 from interventions.addresses import is_slug
 from interventions.charts import headline_judgements as drawn_judgements
@@ -123,9 +124,15 @@ LINES_PER_YEAR = 8  # money figures shown per council and year, the largest firs
 INTERVENTIONS_PER_KIND = 5  # interventions shown per council and kind, the latest first
 
 
+@functools.cache
+def list_path(name: str, prefix: str) -> str:
+    return reverse(name)  # a list's address changes only with the script prefix
+
+
 def list_url(name: str, **params) -> str:
     """A list page filtered to some of a council's rows (the "N more" links)."""
-    return f"{reverse(name)}?{urlencode([(k, v) for k, v in params.items() if v is not None])}"
+    query = "&".join(f"{k}={quote_plus(str(v))}" for k, v in params.items() if v is not None)
+    return f"{list_path(name, get_script_prefix())}?{query}"
 
 
 def plural(count: int, noun: str, nouns: str = "") -> str:

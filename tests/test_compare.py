@@ -535,10 +535,12 @@ def test_the_spending_window_shows_the_largest_figures_of_the_latest_years(clien
     assert row_2024.count('<sup class="fn">') >= 16
     assert 'href="/spending/?council=bigtown&amp;year_from=2024&amp;year_to=2024"' in row_2024
     assert "142 more figures for 2024" in row_2024
-    # Every year is counted, by kind, and linked.
+    # Every year is counted and linked, the undated last.
     counts = spending.split('id="spending-counts-heading"')[1]
-    assert len(re.findall(r'<th scope="row">', counts)) == 21
-    assert '>150</a><span class="muted">: 75 budget, 75 spend (outturn)</span>' in counts
+    years = re.findall(r'<th scope="row">([^<]+)</th>', counts)
+    assert years == [str(y) for y in range(2024, 2004, -1)] + ["Not stated"]
+    assert 'href="/spending/?council=bigtown&amp;year_from=2005&amp;year_to=2005">150</a>' in counts
+    assert 'href="/spending/?council=grandby">10</a>' in counts
 
 
 @pytest.mark.django_db
