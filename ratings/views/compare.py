@@ -26,7 +26,6 @@ from ..compare import (
     COUNCILS_MAX,
     INTERVENTIONS_MAX,
     choose,
-    compare_councils,
     cost_text,
     grades_text,
     money_text,
@@ -34,6 +33,7 @@ from ..compare import (
     outcome_queryset,
     printable,
 )
+from ..council_comparison import compare_councils
 
 FORMATS = ("html", "json", "csv", *CITATION_FORMATS)
 ADD_MATCHES = 8  # councils named in the message when a name to add matches several
