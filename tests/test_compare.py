@@ -596,3 +596,20 @@ def test_a_council_is_added_by_its_name_or_a_part_only_it_has(client, seeded):
     assert "type more of the name to add one." in many
     none = client.get(SLOUGH_SWINDON + "&add=Atlantis").content.decode().replace("&quot;", '"')
     assert 'No published council is named like "Atlantis".' in none
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("Kent\x00", "A council's name has no control characters"),
+        ("x" * 201, "No council has a name as long as"),
+    ],
+)
+def test_a_name_no_council_can_have_is_a_clear_message(client, seeded, name, message):
+    query = {"council": ["slough", "swindon"], "add": name}
+    response = client.get("/compare/", query)
+    assert response.status_code == 200
+    assert message in unescape(response.content.decode())
+    assert "Comparison of Slough Borough Council and Swindon Borough Council" in text(response)
+    assert client.get("/compare/", {**query, "format": "json"}).status_code == 200

@@ -37,6 +37,7 @@ from ..council_comparison import compare_councils
 
 FORMATS = ("html", "json", "csv", *CITATION_FORMATS)
 ADD_MATCHES = 8  # councils named in the message when a name to add matches several
+ADD_LONGEST = 200  # characters: a council's name is never longer
 
 
 def is_public(request) -> bool:
@@ -368,6 +369,10 @@ def council_named(name: str, public: bool) -> tuple[str | None, str | None]:
     name = " ".join(name.split())
     if not name:
         return None, None
+    if not name.isprintable():  # PostgreSQL refuses a NUL in a query, and no name has one
+        return None, f'A council\'s name has no control characters: "{printable(name)}".'
+    if len(name) > ADD_LONGEST:
+        return None, f'No council has a name as long as "{printable(name)}".'
     councils = shown(Council.objects.all(), public).only("slug", "name", "published")
     exact = list(councils.filter(name__iexact=name)[:2])
     if len(exact) == 1:
