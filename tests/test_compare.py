@@ -454,8 +454,8 @@ def test_two_large_councils_take_the_same_queries_and_stay_under_100_kb(
         response = client.get(large_url(large))
     assert response.status_code == 200
     assert len(response.content) < 100 * 1024
-    # Without the window this page showed 6,080 money figures and 90 inspections.
-    assert response.content.decode().count('class="compare-item"') <= 2 * (3 + 1) * 8 + 2 * 5
+    # Without the window this page showed 6,020 money figures and 94 inspections.
+    assert response.content.decode().count('class="compare-item"') == 2 * (3 + 1) * 4 + 2 * 3
 
 
 @pytest.mark.django_db
@@ -464,19 +464,19 @@ def test_the_grade_window_is_the_latest_years_and_counts_the_rest(client, large)
     grades = section(response, "grades-heading")
     head = re.search(r"<thead>.*?</thead>", grades, flags=re.S).group(0)
     years = [int(y) for y in re.findall(r'<th scope="col">(\d{4})</th>', head)]
-    assert years == list(range(2017, 2025))  # the latest 8 years
+    assert years == list(range(2019, 2025))  # the latest 6 years
     assert "Year not stated" in head
-    # 2023 holds 6 inspections of each council, of which 4 are shown.
+    # 2023 holds 6 inspections of each council, of which 3 are shown.
     table = grades.split('id="frameworks-heading"')[0]
     rows = re.findall(r"<tr>\s*<th scope=\"row\">.*?</tr>", table, flags=re.S)
     assert len(rows) == 2  # one service and framework per council
     cells = re.findall(r"<td>(.*?)</td>", rows[0], flags=re.S)
-    assert [cell.count("/inspections/") for cell in cells] == [2] * 6 + [4, 2, 3]
+    assert [cell.count("/inspections/") for cell in cells] == [2] * 4 + [3, 2, 3]
     window = text(response).split("Every one is in the lists:")[1]
     bigtown = window.split("Grandby Council:")[0]
     assert "Bigtown Council: all 47 inspections (not shown here: " in bigtown
-    assert "24 inspections before 2017" in bigtown
-    assert "2 more inspections in 2023" in bigtown
+    assert "28 inspections before 2019" in bigtown
+    assert "3 more inspections in 2023" in bigtown
     # The counts by framework cover every inspection and judgement, linked to their lists.
     frameworks = section(response, "grades-heading").split('id="frameworks-heading"')[1]
     assert frameworks.count(">47 inspections</a>, 2005–2024") == 2
@@ -503,17 +503,17 @@ def test_every_row_left_out_is_reached_by_its_link(client, large):
 
         # The undated rows are shown (up to the cap), so every row is either shown or counted.
         assert shown_grades + left("inspection") == 47
-        assert shown_grades == 7 * 2 + 4 + 3  # 2017 to 2024 (4 of 2023's 6), and undated
+        assert shown_grades == 5 * 2 + 3 + 3  # 2019 to 2024 (3 of 2023's 6), and undated
         assert shown_lines + left("figure") == 20 * 150 + 10
         assert shown_interventions + left("intervention") == 8
-        assert shown_interventions == 5
+        assert shown_interventions == 3
         # The rows before the window are exactly those of the linked list.
-        before = next(m for m in more if m["what"] == "24 inspections before 2017")
-        assert before["url"].endswith(f"/inspections/?council={council.slug}&year_to=2016")
-        assert list_count(client, f"/inspections/?council={council.slug}&year_to=2016") == 24
+        before = next(m for m in more if m["what"] == "28 inspections before 2019")
+        assert before["url"].endswith(f"/inspections/?council={council.slug}&year_to=2018")
+        assert list_count(client, f"/inspections/?council={council.slug}&year_to=2018") == 28
         figures = next(m for m in more if m["what"] == "2,550 figures before 2022")
         assert list_count(client, figures["url"].split("testserver")[-1]) == 2550
-        in_2024 = next(m for m in more if m["what"] == "142 more figures for 2024")
+        in_2024 = next(m for m in more if m["what"] == "146 more figures for 2024")
         assert list_count(client, in_2024["url"].split("testserver")[-1]) == 150
 
 
@@ -529,12 +529,12 @@ def test_the_spending_window_shows_the_largest_figures_of_the_latest_years(clien
         "Not stated",
     ]
     row_2024 = re.search(r'<th scope="row">2024</th>.*?</tr>', shown, flags=re.S).group(0)
-    # The 8 largest of 150 (£150k down to £143k), each footnoted, then the rest linked.
+    # The 4 largest of 150 (£150k down to £147k), each footnoted, then the rest linked.
     printed = re.findall(r"<strong>([^<]+)</strong>", row_2024)
-    assert printed[:8] == [f"{n:,} (£&#x27;000)" for n in range(150, 142, -1)]
-    assert row_2024.count('<sup class="fn">') >= 16
+    assert printed[:4] == [f"{n:,} (£&#x27;000)" for n in range(150, 146, -1)]
+    assert row_2024.count('<sup class="fn">') >= 8
     assert 'href="/spending/?council=bigtown&amp;year_from=2024&amp;year_to=2024"' in row_2024
-    assert "142 more figures for 2024" in row_2024
+    assert "146 more figures for 2024" in row_2024
     # Every year is counted and linked, the undated last.
     counts = spending.split('id="spending-counts-heading"')[1]
     years = re.findall(r'<th scope="row">([^<]+)</th>', counts)
@@ -544,12 +544,12 @@ def test_the_spending_window_shows_the_largest_figures_of_the_latest_years(clien
 
 
 @pytest.mark.django_db
-def test_the_intervention_window_shows_five_of_a_kind_and_links_the_rest(client, large):
+def test_the_intervention_window_shows_three_of_a_kind_and_links_the_rest(client, large):
     interventions = section(client.get(large_url(large)), "interventions-heading")
     assert "Bigtown partnership 7" in interventions
-    assert "Bigtown partnership 3" in interventions
-    assert "Bigtown partnership 2" not in interventions  # the latest five: 3 to 7
-    assert "3 earlier interventions of this kind" in interventions
+    assert "Bigtown partnership 5" in interventions
+    assert "Bigtown partnership 4" not in interventions  # the latest three: 5 to 7
+    assert "5 earlier interventions of this kind" in interventions
     assert 'href="/interventions/?council=bigtown&amp;kind=partnership"' in interventions
     assert list_count(client, "/interventions/?council=bigtown&kind=partnership") == 8
 
@@ -557,12 +557,12 @@ def test_the_intervention_window_shows_five_of_a_kind_and_links_the_rest(client,
 @pytest.mark.django_db
 def test_csv_of_a_large_comparison_is_the_page_and_its_counts(client, large):
     rows = csv_rows(client.get(large_url(large) + "&format=csv"))
-    assert sum(1 for r in rows if r["Section"] == "Spending") == 2 * (3 * 8 + 8)
+    assert sum(1 for r in rows if r["Section"] == "Spending") == 2 * (3 * 4 + 4)
     left = [r for r in rows if r["Section"] == "Not shown"]
     assert {"Bigtown Council", "Grandby Council"} == {r["Council"] for r in left}
-    before = next(r for r in left if r["What"] == "24 inspections before 2017")
-    assert before["Value"] == "24"
-    assert before["Casebook URL"].endswith("/inspections/?council=bigtown&year_to=2016")
+    before = next(r for r in left if r["What"] == "28 inspections before 2019")
+    assert before["Value"] == "28"
+    assert before["Casebook URL"].endswith("/inspections/?council=bigtown&year_to=2018")
 
 
 # Choosing beside a comparison ----------------------------------------------------------------
