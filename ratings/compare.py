@@ -1,4 +1,5 @@
-"""Councils, or interventions, side by side: the data of /compare/ and /outcomes/.
+"""Councils, or interventions, side by side: the data of /compare/ and /outcomes/ (the council
+comparison's window is in ratings.council_comparison).
 
 Everything here is fetched in a fixed number of queries, whatever the number of councils or
 interventions, and every figure keeps its record so that the page can footnote it.
@@ -6,20 +7,19 @@ interventions, and every figure keeps its record so that the page can footnote i
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import F, Prefetch
 
 from interventions.addresses import is_slug
 from interventions.charts import headline_judgements as drawn_judgements
-from interventions.charts import inspection_chart
-from interventions.models import Intervention, InterventionKind, TargetMet
+from interventions.models import TargetMet
 from interventions.placement import Known, inspection_placement
 from interventions.views.details.base import shown
 from interventions.views.details.serialise import headline_judgements
 
-from .models import Framework, Inspection, SpendingKind, SpendingLine, Statistic
+from .models import Framework, Inspection, SpendingKind, SpendingLine
 
 COUNCILS_MIN, COUNCILS_MAX = 2, 6
 INTERVENTIONS_MAX = 12
@@ -109,157 +109,6 @@ def per_head(line, population) -> Decimal | None:
     if population is None or not population.value or line.kind == SpendingKind.PER_HEAD:
         return None
     return (line.amount_gbp / population.value).quantize(Decimal("0.01"))
-
-
-@dataclass
-class CouncilComparison:
-    councils: list
-    key_facts: list = field(default_factory=list)  # (label, [cell per council])
-    grade_rows: list = field(default_factory=list)  # {"service", "council", "cells": [...]}
-    grade_years: list = field(default_factory=list)
-    charts: list = field(default_factory=list)
-    warning: str = ""
-    has_undated: bool = False
-    spending_rows: list = field(default_factory=list)  # {"year", "period", "cells": [[...]]}
-    intervention_rows: list = field(default_factory=list)  # {"kind", "label", "cells"}
-    inspections: list = field(default_factory=list)
-    lines: list = field(default_factory=list)
-    statistics: list = field(default_factory=list)
-    interventions: list = field(default_factory=list)
-
-    def facts(self):
-        """Every record the page cites, in the order it shows them."""
-        yield from self.councils
-        yield from self.statistics
-        yield from self.inspections
-        yield from self.lines
-        yield from self.interventions
-
-
-def compare_councils(councils: list, public: bool) -> CouncilComparison:
-    """Key facts, grades by service and year, spending by year, interventions by kind.
-
-    Five queries: inspections, their headline judgements, spending lines, population figures
-    and interventions, for all the councils at once.
-    """
-    ids = [c.pk for c in councils]
-    inspections = list(
-        shown(Inspection.objects.filter(council__in=ids), public)
-        .select_related("source")
-        .prefetch_related(headline_judgements(Inspection, public))
-        .order_by(F("year").asc(nulls_last=True), F("start_date").asc(nulls_last=True), "slug")
-    )
-    lines = list(
-        shown(SpendingLine.objects.filter(council__in=ids), public)
-        .select_related("source")
-        .order_by(F("year").asc(nulls_last=True), "line", "pk")
-    )
-    statistics = list(
-        shown(
-            Statistic.objects.filter(
-                council__in=ids, measure__in=(POPULATION, CHILD_POPULATION), intervention=None
-            ),
-            public,
-        )
-        .select_related("source")
-        .order_by("measure", F("year").desc(nulls_last=True), "ref")
-    )
-    interventions = list(
-        shown(Intervention.objects.filter(subject_council__in=ids), public)
-        .select_related("source")
-        .order_by(F("start_date").asc(nulls_last=True), "title")
-    )
-    result = CouncilComparison(
-        councils=councils,
-        inspections=inspections,
-        lines=lines,
-        statistics=statistics,
-        interventions=interventions,
-    )
-    column = {c.pk: i for i, c in enumerate(councils)}
-
-    # Key facts: the latest figure of each measure per council.
-    latest: dict[tuple[str, int], Statistic] = {}
-    for s in statistics:
-        latest.setdefault((s.measure, s.council_id), s)
-    result.statistics = list(latest.values())
-    result.key_facts = [
-        ("Type", [{"text": c.get_council_type_display() or "Not recorded"} for c in councils]),
-        ("Region", [{"text": c.get_region_display() or "Not recorded"} for c in councils]),
-        *(
-            (
-                measure,
-                [
-                    {"text": s.as_printed, "detail": s.period, "fact": s}
-                    if (s := latest.get((measure, c.pk)))
-                    else {"text": "Not given"}
-                    for c in councils
-                ],
-            )
-            for measure in (POPULATION, CHILD_POPULATION)
-        ),
-    ]
-
-    # Grades: one row per service and council, one column per year; undated in the last.
-    years = sorted({i.year for i in inspections if i.year is not None})
-    result.grade_years = years
-    slots = [*years, None]
-    rows: dict[tuple[str, int], dict] = {}
-    for inspection in inspections:
-        service = service_name(inspection)
-        row = rows.setdefault(
-            (service, inspection.council_id),
-            {
-                "service": service,
-                "council": councils[column[inspection.council_id]],
-                "cells": {slot: [] for slot in slots},
-            },
-        )
-        row["cells"][inspection.year].append(
-            {"text": grade_text(inspection), "fact": inspection, "framework": inspection.framework}
-        )
-    result.grade_rows = [
-        {**row, "cells": [row["cells"][slot] for slot in slots]}
-        for key, row in sorted(rows.items(), key=lambda kv: (kv[0][0], column[kv[0][1]]))
-    ]
-    result.has_undated = any(row["cells"][-1] for row in result.grade_rows)
-    result.warning = frameworks_warning(inspections, councils)
-    for council in councils:
-        chart = inspection_chart(
-            [i for i in inspections if i.council_id == council.pk], council.name, axis_years=years
-        )
-        if chart is not None:
-            result.charts.append((council, chart))
-
-    # Spending: one row per year, each council's figures in its column, per head if known.
-    population = {c.pk: latest.get((POPULATION, c.pk)) for c in councils}
-    by_year: dict = {}
-    for line in lines:
-        row = by_year.setdefault(line.year, [[] for _ in councils])
-        row[column[line.council_id]].append(
-            {
-                "fact": line,
-                "per_head": per_head(line, population[line.council_id]),
-                "population": population[line.council_id],
-            }
-        )
-    result.spending_rows = [
-        {"year": year, "cells": cells}
-        for year, cells in sorted(by_year.items(), key=lambda kv: (kv[0] is None, kv[0] or 0))
-    ]
-
-    # Interventions: one row per kind, each council's in its column, with the outcome.
-    kinds = dict(InterventionKind.choices)
-    by_kind: dict[str, list] = {}
-    for intervention in interventions:
-        cells = by_kind.setdefault(intervention.kind, [[] for _ in councils])
-        cells[column[intervention.subject_council_id]].append(intervention)
-    result.intervention_rows = [
-        {"kind": kind, "label": kinds.get(kind, kind), "cells": by_kind[kind]}
-        for kind in kinds
-        if kind in by_kind
-    ]
-    return result
 
 
 # Outcomes: one row per intervention ---------------------------------------------------------

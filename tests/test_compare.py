@@ -1,6 +1,7 @@
 """/compare/ (councils or interventions side by side) and /outcomes/, on the seed data."""
 
 import csv
+import datetime
 import io
 import json
 import re
@@ -11,6 +12,9 @@ import pytest
 from django.db import connection
 
 from interventions.models import Council, Intervention
+from interventions.publishing import refresh_all
+from ratings import models as rm
+from tests import factories as f
 
 SLOUGH_SWINDON = "/compare/?council=slough&council=swindon"
 
@@ -184,12 +188,17 @@ def test_a_draft_council_is_not_compared_for_the_public(client, seeded):
     assert client.get(SLOUGH_SWINDON + "&format=json").status_code == 400
 
 
+# The data version (page cache), the councils with their sources; the counts of inspections
+# (by year and framework), of judgements (by framework) and of money figures (by year and
+# kind); the inspections in the window, their headline judgements; the money figures in the
+# window; the latest population figures; the interventions in the window. The same for 2
+# councils as for 6, and for a few rows as for thousands (test_two_large_councils_...).
+COMPARE_QUERIES = 10
+
+
 @pytest.mark.django_db
 def test_compare_two_councils_queries(client, seeded, django_assert_num_queries):
-    # The data version (page cache), the councils with their sources, inspections, their
-    # headline judgements, spending, population figures, interventions, and the councils
-    # offered in the chooser: the same for 2 councils as for 6.
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(COMPARE_QUERIES):
         response = client.get(SLOUGH_SWINDON)
     assert response.status_code == 200
 
@@ -317,7 +326,7 @@ def test_compare_six_councils_takes_the_same_queries(client, seeded, django_asse
     query = "&".join(
         f"council={s}" for s in ("slough", "swindon", "kent", "hackney", "doncaster", "halton")
     )
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(COMPARE_QUERIES):
         response = client.get(f"/compare/?{query}")
     assert response.status_code == 200
     assert "Comparison of Slough Borough Council, Swindon Borough Council" in text(response)
@@ -348,3 +357,259 @@ def test_an_unknown_format_is_a_clear_400(client, seeded):
     response = client.get(SLOUGH_SWINDON + "&format=xls")
     assert response.status_code == 400
     assert "Unknown format" in response.content.decode()
+
+
+# Two large councils: a window of each section, the rest counted and linked ------------------
+
+LARGE_YEARS = range(2005, 2025)  # 20 years, as the synthetic data
+
+
+def large_council(name: str, source) -> Council:
+    """A council with thousands of rows: 2 inspections a year (6 in 2023) and 3 undated (47),
+    each with 3 judgements; 150 money figures a year and 10 undated; 8 partnerships."""
+    council = f.CouncilFactory(slug=name.lower(), name=f"{name} Council", source=source)
+    f.StatisticFactory(council=council, measure="Total population", value=Decimal("250000"),
+                       as_printed="250,000", source=source)  # fmt: skip
+    inspections = [
+        rm.Inspection(
+            slug=f"{council.slug}-inspection-{year or 'undated'}-{n}",
+            council=council,
+            framework=rm.Framework.OFSTED_SIF,
+            title=f"Inspection {year} {n}",
+            year=year,
+            overall_grade="Good",
+            overall_score=rm.score_for(rm.Framework.OFSTED_SIF, "Good"),
+            source=source,
+            locator="table 1",
+        )
+        for year in [*LARGE_YEARS, None]
+        for n in range(6 if year == 2023 else 3 if year is None else 2)
+    ]
+    rm.Inspection.objects.bulk_create(inspections)
+    rm.Judgement.objects.bulk_create(
+        rm.Judgement(
+            inspection=inspection,
+            position=position,
+            area=f"Area {position}",
+            framework=inspection.framework,
+            grade="Good",
+            score=inspection.overall_score,
+            source=source,
+            locator="table 1",
+        )
+        for inspection in rm.Inspection.objects.filter(council=council)
+        for position in (1, 2, 3)
+    )
+    rm.SpendingLine.objects.bulk_create(
+        rm.SpendingLine(
+            ref=f"{council.slug}-line-{year}-{n}",
+            council=council,
+            line=f"Line {n}",
+            kind=rm.SpendingKind.BUDGET if n % 2 else rm.SpendingKind.SPEND,
+            period=str(year or ""),
+            year=year,
+            amount_gbp=Decimal(1000 * (n + 1)),
+            as_printed=f"{n + 1:,} (£'000)",
+            source=source,
+            locator="budget table",
+        )
+        for year in [*LARGE_YEARS, None]
+        for n in range(10 if year is None else 150)
+    )
+    for n in range(8):
+        f.InterventionFactory(
+            subject_council=council,
+            slug=f"{council.slug}-partnership-{n}",
+            title=f"{name} partnership {n}",
+            start_date=datetime.date(2005 + n, 4, 1),
+            end_date=datetime.date(2006 + n, 4, 1),
+            source=source,
+        )
+    return council
+
+
+@pytest.fixture
+def large(db):
+    source = f.SourceFactory(slug="large-report", title="A large report")
+    councils = [large_council("Bigtown", source), large_council("Grandby", source)]
+    refresh_all()  # the public flags of the rows written in bulk
+    return councils
+
+
+def large_url(councils) -> str:
+    return "/compare/?" + "&".join(f"council={c.slug}" for c in councils)
+
+
+def list_count(client, url: str) -> int:
+    response = client.get(url + "&format=json")
+    assert response.status_code == 200, url
+    return json.loads(response.content)["count"]
+
+
+@pytest.mark.django_db
+def test_two_large_councils_take_the_same_queries_and_stay_under_100_kb(
+    client, large, django_assert_num_queries
+):
+    with django_assert_num_queries(COMPARE_QUERIES):
+        response = client.get(large_url(large))
+    assert response.status_code == 200
+    assert len(response.content) < 100 * 1024
+    # Without the window this page showed 6,020 money figures and 94 inspections.
+    assert response.content.decode().count('class="compare-item"') == 2 * (3 + 1) * 4 + 2 * 3
+
+
+@pytest.mark.django_db
+def test_the_grade_window_is_the_latest_years_and_counts_the_rest(client, large):
+    response = client.get(large_url(large))
+    grades = section(response, "grades-heading")
+    head = re.search(r"<thead>.*?</thead>", grades, flags=re.S).group(0)
+    years = [int(y) for y in re.findall(r'<th scope="col">(\d{4})</th>', head)]
+    assert years == list(range(2019, 2025))  # the latest 6 years
+    assert "Year not stated" in head
+    # 2023 holds 6 inspections of each council, of which 3 are shown.
+    table = grades.split('id="frameworks-heading"')[0]
+    rows = re.findall(r"<tr>\s*<th scope=\"row\">.*?</tr>", table, flags=re.S)
+    assert len(rows) == 2  # one service and framework per council
+    cells = re.findall(r"<td>(.*?)</td>", rows[0], flags=re.S)
+    assert [cell.count("/inspections/") for cell in cells] == [2] * 4 + [3, 2, 3]
+    window = text(response).split("Every one is in the lists:")[1]
+    bigtown = window.split("Grandby Council:")[0]
+    assert "Bigtown Council: all 47 inspections (not shown here: " in bigtown
+    assert "28 inspections before 2019" in bigtown
+    assert "3 more inspections in 2023" in bigtown
+    # The counts by framework cover every inspection and judgement, linked to their lists.
+    frameworks = section(response, "grades-heading").split('id="frameworks-heading"')[1]
+    assert frameworks.count(">47 inspections</a>, 2005–2024") == 2
+    assert frameworks.count(">141 judgements</a>") == 2
+
+
+@pytest.mark.django_db
+def test_every_row_left_out_is_reached_by_its_link(client, large):
+    """What the page shows and what its "not shown" links list add up to every row."""
+    data = json.loads(client.get(large_url(large) + "&format=json").content)
+    for council in large:
+        more = [m for m in data["not_shown"] if m["council"] == council.slug]
+        for m in more:
+            path = m["url"].split("://", 1)[-1].split("/", 1)[1]
+            assert list_count(client, "/" + path) >= m["count"], m
+        shown_grades = sum(
+            len(g["inspections"]) for g in data["grades"] if g["council"] == council.slug
+        )
+        shown_lines = sum(1 for s in data["spending"] if s["council"] == council.slug)
+        shown_interventions = sum(1 for i in data["interventions"] if i["council"] == council.slug)
+
+        def left(word, more=more):
+            return sum(m["count"] for m in more if word in m["what"])
+
+        # The undated rows are shown (up to the cap), so every row is either shown or counted.
+        assert shown_grades + left("inspection") == 47
+        assert shown_grades == 5 * 2 + 3 + 3  # 2019 to 2024 (3 of 2023's 6), and undated
+        assert shown_lines + left("figure") == 20 * 150 + 10
+        assert shown_interventions + left("intervention") == 8
+        assert shown_interventions == 3
+        # The rows before the window are exactly those of the linked list.
+        before = next(m for m in more if m["what"] == "28 inspections before 2019")
+        assert before["url"].endswith(f"/inspections/?council={council.slug}&year_to=2018")
+        assert list_count(client, f"/inspections/?council={council.slug}&year_to=2018") == 28
+        figures = next(m for m in more if m["what"] == "2,550 figures before 2022")
+        assert list_count(client, figures["url"].split("testserver")[-1]) == 2550
+        in_2024 = next(m for m in more if m["what"] == "146 more figures for 2024")
+        assert list_count(client, in_2024["url"].split("testserver")[-1]) == 150
+
+
+@pytest.mark.django_db
+def test_the_spending_window_shows_the_largest_figures_of_the_latest_years(client, large):
+    response = client.get(large_url(large))
+    spending = section(response, "spending-heading")
+    shown = re.search(r"<tbody>.*?</tbody>", spending, flags=re.S).group(0)
+    assert re.findall(r'<th scope="row">([^<]+)</th>', shown) == [
+        "2022",
+        "2023",
+        "2024",
+        "Not stated",
+    ]
+    row_2024 = re.search(r'<th scope="row">2024</th>.*?</tr>', shown, flags=re.S).group(0)
+    # The 4 largest of 150 (£150k down to £147k), each footnoted, then the rest linked.
+    printed = re.findall(r"<strong>([^<]+)</strong>", row_2024)
+    assert printed[:4] == [f"{n:,} (£&#x27;000)" for n in range(150, 146, -1)]
+    assert row_2024.count('<sup class="fn">') >= 8
+    assert 'href="/spending/?council=bigtown&amp;year_from=2024&amp;year_to=2024"' in row_2024
+    assert "146 more figures for 2024" in row_2024
+    # Every year is counted and linked, the undated last.
+    counts = spending.split('id="spending-counts-heading"')[1]
+    years = re.findall(r'<th scope="row">([^<]+)</th>', counts)
+    assert years == [str(y) for y in range(2024, 2004, -1)] + ["Not stated"]
+    assert 'href="/spending/?council=bigtown&amp;year_from=2005&amp;year_to=2005">150</a>' in counts
+    assert 'href="/spending/?council=grandby">10</a>' in counts
+
+
+@pytest.mark.django_db
+def test_the_intervention_window_shows_three_of_a_kind_and_links_the_rest(client, large):
+    interventions = section(client.get(large_url(large)), "interventions-heading")
+    assert "Bigtown partnership 7" in interventions
+    assert "Bigtown partnership 5" in interventions
+    assert "Bigtown partnership 4" not in interventions  # the latest three: 5 to 7
+    assert "5 earlier interventions of this kind" in interventions
+    assert 'href="/interventions/?council=bigtown&amp;kind=partnership"' in interventions
+    assert list_count(client, "/interventions/?council=bigtown&kind=partnership") == 8
+
+
+@pytest.mark.django_db
+def test_csv_of_a_large_comparison_is_the_page_and_its_counts(client, large):
+    rows = csv_rows(client.get(large_url(large) + "&format=csv"))
+    assert sum(1 for r in rows if r["Section"] == "Spending") == 2 * (3 * 4 + 4)
+    left = [r for r in rows if r["Section"] == "Not shown"]
+    assert {"Bigtown Council", "Grandby Council"} == {r["Council"] for r in left}
+    before = next(r for r in left if r["What"] == "28 inspections before 2019")
+    assert before["Value"] == "28"
+    assert before["Casebook URL"].endswith("/inspections/?council=bigtown&year_to=2018")
+
+
+# Choosing beside a comparison ----------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_beside_a_comparison_only_the_chosen_councils_are_listed_with_a_box_to_add_one(
+    client, seeded
+):
+    chooser = section(client.get(SLOUGH_SWINDON), "choose-heading")
+    assert re.findall(r'name="council" value="([^"]+)" checked', chooser) == ["slough", "swindon"]
+    assert 'value="kent"' not in chooser
+    assert 'name="add"' in chooser
+    every = re.search(r'<a href="([^"]+)">Choose from every council</a>', chooser).group(1)
+    full = section(client.get(every.replace("&amp;", "&")), "choose-heading")
+    offered = re.findall(r'name="council" value="([^"]+)"', full)
+    assert len(offered) == Council.objects.published().count()
+    assert re.findall(r'value="([^"]+)" checked', full) == ["slough", "swindon"]
+
+
+@pytest.mark.django_db
+def test_a_council_is_added_by_its_name_or_a_part_only_it_has(client, seeded):
+    data = json.loads(client.get(SLOUGH_SWINDON + "&add=Kent&format=json").content)
+    assert [c["slug"] for c in data["councils"]] == ["slough", "swindon", "kent"]
+    assert data["url"].endswith("council=slough&council=swindon&council=kent")
+    exact = client.get(SLOUGH_SWINDON + "&add=halton+borough+council&format=json")
+    exact = json.loads(exact.content)
+    assert exact["councils"][-1]["slug"] == "halton"
+    many = client.get(SLOUGH_SWINDON + "&add=Borough").content.decode().replace("&quot;", '"')
+    assert '"Borough" matches several councils (' in many
+    assert "type more of the name to add one." in many
+    none = client.get(SLOUGH_SWINDON + "&add=Atlantis").content.decode().replace("&quot;", '"')
+    assert 'No published council is named like "Atlantis".' in none
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("Kent\x00", "A council's name has no control characters"),
+        ("x" * 201, "No council has a name as long as"),
+    ],
+)
+def test_a_name_no_council_can_have_is_a_clear_message(client, seeded, name, message):
+    query = {"council": ["slough", "swindon"], "add": name}
+    response = client.get("/compare/", query)
+    assert response.status_code == 200
+    assert message in unescape(response.content.decode())
+    assert "Comparison of Slough Borough Council and Swindon Borough Council" in text(response)
+    assert client.get("/compare/", {**query, "format": "json"}).status_code == 200

@@ -158,6 +158,12 @@ def compare_schema() -> dict:
                     | fact_source
                 )
             ),
+            # What each section shows of each council, and every group of rows it leaves out,
+            # counted, with the list that holds them.
+            "window": strict({"inspections": STRING, "spending": STRING, "interventions": STRING}),
+            "not_shown": array(
+                strict({"council": STRING, "what": STRING, "count": INTEGER, "url": URL})
+            ),
             "citation": ref("Citation"),
         }
     )
@@ -278,6 +284,16 @@ def compare_parameters() -> list[dict]:
             }
             for name in ("council", "intervention")
         ),
+        {
+            "name": "add",
+            "in": "query",
+            "required": False,
+            "description": "A council to compare as well, by its name or a part of the name "
+            "that only it has.",
+            "schema": array(STRING),
+            "style": "form",
+            "explode": True,
+        },
     ]
 
 

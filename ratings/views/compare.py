@@ -26,15 +26,18 @@ from ..compare import (
     COUNCILS_MAX,
     INTERVENTIONS_MAX,
     choose,
-    compare_councils,
     cost_text,
     grades_text,
     money_text,
     outcome,
     outcome_queryset,
+    printable,
 )
+from ..council_comparison import compare_councils
 
 FORMATS = ("html", "json", "csv", *CITATION_FORMATS)
+ADD_MATCHES = 8  # councils named in the message when a name to add matches several
+ADD_LONGEST = 200  # characters: a council's name is never longer
 
 
 def is_public(request) -> bool:
@@ -68,6 +71,13 @@ class ComparePage(TemplateView):
             return plain(f'Unknown format "{fmt}". Use one of: {", ".join(FORMATS)}.')
         self.public = is_public(request)
         council_slugs = request.GET.getlist("council")
+        added: list[str] = []
+        for name in request.GET.getlist("add"):
+            slug, problem = council_named(name, self.public)
+            if slug:
+                council_slugs.append(slug)
+            if problem:
+                added.append(problem)
         intervention_slugs = request.GET.getlist("intervention")
         context = {"public": self.public, "footnotes": Footnotes(public=self.public)}
         problems: list[str] = []
@@ -87,6 +97,7 @@ class ComparePage(TemplateView):
             records, problems = choose(
                 intervention_slugs, queryset, "intervention", INTERVENTIONS_MAX
             )
+        problems = added + problems
         ready = len(records) >= 2 and not (council_slugs and intervention_slugs)
         if fmt != "html" and not ready:
             if fmt == "json":
@@ -125,13 +136,28 @@ class ComparePage(TemplateView):
                 links={k.replace("-", "_"): v for k, v in citation_links(citation.url).items()},
             )
         if mode == "council":
+            # Every council to choose from, where nothing is compared yet or the reader asks
+            # for them (?choose=all); beside a comparison, only the chosen ones, with a box to
+            # add one by name: the list of every council would be most of the page.
             chosen = {r.slug for r in records}
-            context["choices"] = [
-                (c, c.slug in chosen)
-                for c in shown(Council.objects.order_by("name"), self.public).only(
-                    "slug", "name", "published"
+            every = not ready or request.GET.get("choose") == "all"
+            context["every_council"] = every
+            context["choices"] = (
+                [
+                    (c, c.slug in chosen)
+                    for c in shown(Council.objects.order_by("name"), self.public).only(
+                        "slug", "name", "published"
+                    )
+                ]
+                if every
+                else [(c, True) for c in records]
+            )
+            if not every:
+                context["choose_all_url"] = (
+                    f"{reverse('ratings:compare')}?"
+                    + urlencode([("council", r.slug) for r in records] + [("choose", "all")])
+                    + "#choose-heading"
                 )
-            ]
         return self.render_to_response(self.get_context_data(**context))
 
     # Citation ------------------------------------------------------------------------------
@@ -241,7 +267,7 @@ class ComparePage(TemplateView):
                 }
                 for row in comparison.spending_rows
                 for index, cell in enumerate(row["cells"])
-                for item in cell
+                for item in cell["items"]
             ],
             "interventions": [
                 {
@@ -257,7 +283,24 @@ class ComparePage(TemplateView):
                 }
                 for row in comparison.intervention_rows
                 for index, cell in enumerate(row["cells"])
-                for i in cell
+                for i in cell["items"]
+            ],
+            "window": {
+                "inspections": comparison.grades_rule.removesuffix(" Every one is in the lists:"),
+                "spending": comparison.spending_rule.removesuffix(" Every one is in the lists:"),
+                "interventions": (
+                    f"At most {comparison.interventions_per_kind} of each kind for each "
+                    "council, the latest."
+                ),
+            },
+            "not_shown": [
+                {
+                    "council": more["council"].slug,
+                    "what": more["text"],
+                    "count": more["count"],
+                    "url": absolute(more["url"]),
+                }
+                for more in comparison.left_out()
             ],
             "citation": citation_links(citation.url),
         }
@@ -287,7 +330,7 @@ class ComparePage(TemplateView):
                     ]
         for row in comparison.spending_rows:
             for index, cell in enumerate(row["cells"]):
-                for item in cell:
+                for item in cell["items"]:
                     line = item["fact"]
                     value = money_text(line)
                     if item["per_head"] is not None:
@@ -303,7 +346,7 @@ class ComparePage(TemplateView):
                     ]
         for row in comparison.intervention_rows:
             for index, cell in enumerate(row["cells"]):
-                for i in cell:
+                for i in cell["items"]:
                     outcome_label = i.get_target_met_display() if i.target_met else ""
                     yield [
                         "Interventions",
@@ -314,6 +357,37 @@ class ComparePage(TemplateView):
                         *source_cells(i, self.public),
                         base + i.get_absolute_url(),
                     ]
+        for more in comparison.left_out():
+            council = more["council"]
+            yield ["Not shown", more["text"], council.name, more["count"], "", "", "",
+                   base + more["url"]]  # fmt: skip
+
+
+def council_named(name: str, public: bool) -> tuple[str | None, str | None]:
+    """The slug of the one council whose name is, or else contains, `name` (?add=), and what
+    was wrong where there is none or more than one."""
+    name = " ".join(name.split())
+    if not name:
+        return None, None
+    if not name.isprintable():  # PostgreSQL refuses a NUL in a query, and no name has one
+        return None, f'A council\'s name has no control characters: "{printable(name)}".'
+    if len(name) > ADD_LONGEST:
+        return None, f'No council has a name as long as "{printable(name)}".'
+    councils = shown(Council.objects.all(), public).only("slug", "name", "published")
+    exact = list(councils.filter(name__iexact=name)[:2])
+    if len(exact) == 1:
+        return exact[0].slug, None
+    found = list(councils.filter(name__icontains=name).order_by("name")[: ADD_MATCHES + 1])
+    if len(found) == 1:
+        return found[0].slug, None
+    if not found:
+        return None, f'No published council is named like "{printable(name)}".'
+    listed = ", ".join(c.name for c in found[:ADD_MATCHES])
+    more = " and more" if len(found) > ADD_MATCHES else ""
+    return None, (
+        f'"{printable(name)}" matches several councils ({listed}{more}): type more of the '
+        "name to add one."
+    )
 
 
 def citation_links(url: str) -> dict:
