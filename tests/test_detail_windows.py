@@ -195,6 +195,7 @@ def test_a_council_lists_its_most_recent_inspections_with_their_number_and_the_f
     text = page(client, council.get_absolute_url())
     assert COUNCIL_ROWS == 10
     assert "Only the 10 most recent of the 30 inspections are listed here." in text
+    assert '<a href="#inspections-heading">30 inspections</a>' in text  # at a glance
     table = text[text.index("<caption>Inspections and assessments of") :]
     table = table[: table.index("</table>")]
     listed = re.findall(r'<a href="/inspections/([^/]+)/">', table)
