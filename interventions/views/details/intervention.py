@@ -52,8 +52,6 @@ class InspectionWindow:
     within: int = 0  # from `first` to `last`
     undated: int = 0
     shown: int = 0
-    around_period: bool = True  # False: an intervention with no start date (latest years)
-
     shown_undated: int = 0
     led: int = 0  # inspections said to have led to the intervention (always shown)
     around_period: bool = True  # False: an intervention with no start date (latest years)
