@@ -98,16 +98,26 @@ def case_study(intervention, parts: dict) -> list[GlanceItem]:
     return items
 
 
+def counted(parts: dict, rows: str, more: str, total: str, word: str, words: str = "") -> str:
+    """ "103 case studies" where the page counted them all (it lists the most recent few),
+    else "10+ case studies"."""
+    if parts.get(total) is not None:
+        return plural(parts[total], word, words=words)
+    return plural(len(parts.get(rows, [])), word, parts.get(more), words)
+
+
 def council_page(council, parts: dict) -> list[GlanceItem]:
     items = [
         GlanceItem("Type", council.get_council_type_display() or "Not recorded"),
         GlanceItem("Region", council.get_region_display() or "Not recorded"),
         GlanceItem(
             "Interventions",
-            plural(
-                len(parts.get("interventions", [])),
+            counted(
+                parts,
+                "interventions",
+                "intervention_more",
+                "intervention_total",
                 "case study",
-                parts.get("intervention_more"),
                 "case studies",
             ),
             note="as the subject council",
@@ -118,7 +128,7 @@ def council_page(council, parts: dict) -> list[GlanceItem]:
     items.append(
         GlanceItem(
             "Inspections",
-            plural(len(inspections), "inspection", parts.get("inspection_more")),
+            counted(parts, "inspections", "inspection_more", "inspection_total", "inspection"),
             url="#inspections-heading",
         )
     )

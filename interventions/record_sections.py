@@ -36,9 +36,10 @@ def by_intervention(participations) -> list:
     ]
 
 
-def participations(body, state: State, with_rows=("person",)) -> dict:
+def participations(body, state: State, with_rows=("person",), limit: int | None = None) -> dict:
     """A council's, an organisation's or a person's roles in interventions, by intervention,
-    oldest first; `with_rows`: what else each role names (its person, or its body)."""
+    oldest first; `with_rows`: what else each role names (its person, or its body). With
+    `limit`, the roles in the most recent interventions, and how many roles there are."""
     related = ("intervention__subject_council", "intervention__source", *with_rows, *CITED)
     order = (
         F("intervention__start_date").asc(nulls_first=True),
@@ -46,13 +47,37 @@ def participations(body, state: State, with_rows=("person",)) -> dict:
         "intervention_id",
         "position",
     )
-    live = shown(body.participations.select_related(*related), state.public).order_by(*order)
-    rows, more = state.listed(body, "participations", live, related, order)
+    if limit is None:
+        live = shown(body.participations.select_related(*related), state.public).order_by(*order)
+        rows, more = state.listed(body, "participations", live, related, order)
+        total = None
+    else:
+        newest = tuple(reverse_order(order))
+        live = shown(body.participations.select_related(*related), state.public)
+        every = shown(body.participations.all(), state.public)
+        rows, more, total = state.listed_of(
+            body, "participations", live.order_by(*newest), every, related, newest, limit
+        )
+        rows.reverse()
     return {
         "participations": rows,
         "participation_more": more,
+        "participation_total": total,
         "participation_groups": by_intervention(rows),
     }
+
+
+def reverse_order(order):
+    """The opposite of an ordering (`F(...).asc(nulls_first=True)` → `desc(nulls_last)`)."""
+    for term in order:
+        if isinstance(term, str):
+            yield term[1:] if term.startswith("-") else f"-{term}"
+        else:
+            yield (
+                term.expression.asc(nulls_first=bool(term.nulls_last))
+                if term.descending
+                else term.expression.desc(nulls_last=bool(term.nulls_first))
+            )
 
 
 def list_url(name: str, **params) -> str:
@@ -111,14 +136,21 @@ def owned_organisations(council, state: State) -> list:
 
 
 def load_council_interventions(council, state: State) -> dict:
-    order = (F("start_date").asc(nulls_first=True), "title", "id")
+    from .views.details.base import COUNCIL_ROWS
+
+    order = tuple(reverse_order((F("start_date").asc(nulls_first=True), "title", "id")))
     live = shown(council.interventions.select_related(*CITED), state.public).order_by(*order)
-    interventions, more = state.listed(council, "interventions", live, CITED, order)
+    every = shown(council.interventions.all(), state.public)
+    interventions, more, total = state.listed_of(
+        council, "interventions", live, every, CITED, order, COUNCIL_ROWS
+    )
+    interventions.reverse()  # shown oldest first
     return {
         "interventions": interventions,
         "intervention_more": more,
+        "intervention_total": total,
         "intervention_list_url": list_url("interventions:intervention-list", council=council.slug),
-        **participations(council, state),
+        **participations(council, state, limit=COUNCIL_ROWS),
     }
 
 

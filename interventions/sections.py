@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from django.apps import apps
 from django.core import checks
-from django.db.models import Exists, Model, OuterRef
+from django.db.models import Exists, F, Func, IntegerField, Model, OuterRef, Subquery
 
 from .memberships import with_disagreements
 
@@ -81,6 +81,20 @@ class State:
             rows = self.instances(records, related, limit=limit + 1)
         return rows[:limit], len(rows) > limit
 
+    def listed_of(
+        self, obj, relation: str, live, every, related=(), order=(), limit: int | None = None
+    ):
+        """As `listed`, with how many rows there are in all (`every`: the relation as the
+        reader may see it, unordered): counted in the same query, live; None as of a
+        moment (a version page says only that there are more)."""
+        limit = limit or self.limit
+        if not self.live:
+            rows, more = self.listed(obj, relation, live, related, order, limit)
+            return rows, more, None
+        rows = list(live.annotate(listed_total=total_of(every))[: limit + 1])
+        total = rows[0].listed_total if rows else 0
+        return rows[:limit], len(rows) > limit, total
+
     @staticmethod
     def instances(records, related=(), limit: int | None = None) -> list:
         """Model instances from historical records, each with its related rows (fetched
@@ -133,6 +147,13 @@ class State:
         if "published" in {f.name for f in model.history.model._meta.fields}:
             records = records.filter(published=True)
         return records
+
+
+def total_of(queryset) -> Subquery:
+    """How many rows `queryset` has, as a subquery that does not depend on the outer row (so
+    the database counts once, in the query that lists the first few)."""
+    counted = queryset.order_by().annotate(_rows=Func(F("pk"), function="COUNT"))
+    return Subquery(counted.values("_rows")[:1], output_field=IntegerField())
 
 
 # Sections ------------------------------------------------------------------------------

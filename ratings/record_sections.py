@@ -16,6 +16,7 @@ from django.db.models import Count, F, Max, Min, Prefetch
 from interventions.charts import inspection_chart, spending_chart
 from interventions.record_sections import list_url, shown
 from interventions.sections import Section, State
+from interventions.views.details import base
 from interventions.views.details.serialise import (
     SPENDING_RELATED,
     inspection_rows,
@@ -70,22 +71,32 @@ def load_council_inspections(council, state: State) -> dict:
         shown(Judgement.objects.filter(headline=True).order_by("position"), state.public),
         to_attr="headline_judgements",
     )
+    every = shown(council.inspections.all(), state.public)
     live = shown(inspection_rows(council.inspections.all()), state.public)
     live = live.prefetch_related(headline).order_by(*INSPECTIONS_NEWEST)
-    rows, more = state.listed(
-        council, "inspections", live, ("inspectorate", *CITED), INSPECTIONS_NEWEST
+    rows, more, total = state.listed_of(
+        council,
+        "inspections",
+        live,
+        every,
+        ("inspectorate", *CITED),
+        INSPECTIONS_NEWEST,
+        limit=base.COUNCIL_ROWS,
     )
     inspections = sorted(with_judgements(rows, state), key=chronological)
     return {
         "inspections": inspections,
         "inspection_more": more,
+        "inspection_total": total,
         "inspection_chart": inspection_chart(inspections, council.name),
         "judgement_list_url": list_url("ratings:judgement-list", council=council.slug),
+        "inspection_list_url": list_url("ratings:inspection-list", council=council.slug),
     }
 
 
 def spending_by_year(council, state: State) -> list[dict]:
-    """Each spending line's figures per year, for the chart: one query over every row.
+    """Each spending line's figures per year (year None: figures without one), for the
+    chart and the table of years: one query over every row.
 
     Where a line has several figures in one year (from several sources, or several
     versions), the chart shows their range; it never adds or averages them."""
@@ -94,12 +105,35 @@ def spending_by_year(council, state: State) -> list[dict]:
     else:
         rows = state.shown(SpendingLine, state.as_of(SpendingLine).filter(council_id=council.pk))
     return list(
-        rows.filter(year__isnull=False)
-        .order_by()
+        rows.order_by()
         .values("line", "year")
         .annotate(count=Count("pk"), low=Min("amount_gbp"), high=Max("amount_gbp"))
         .order_by("line", "year")
     )
+
+
+def spending_years(by_year: list[dict], council) -> list[dict]:
+    """How many money figures the council has for each year, newest first (those without a
+    year last), each with the spending list of exactly those figures."""
+    counts: dict = {}
+    lines: dict = {}
+    for row in by_year:
+        counts[row["year"]] = counts.get(row["year"], 0) + row["count"]
+        lines.setdefault(row["year"], set()).add(row["line"])
+    years = sorted(counts, key=lambda year: (year is None, -(year or 0)))
+    return [
+        {
+            "year": year,
+            "figures": counts[year],
+            "lines": len(lines[year]),
+            "url": list_url(
+                "ratings:spending-list", council=council.slug, year_from=year, year_to=year
+            )
+            if year is not None
+            else "",
+        }
+        for year in years
+    ]
 
 
 def load_council_spending(council, state: State) -> dict:
@@ -110,11 +144,16 @@ def load_council_spending(council, state: State) -> dict:
         live.order_by(*SPENDING_NEWEST),
         SPENDING_RELATED,
         SPENDING_NEWEST,
+        limit=base.COUNCIL_ROWS,
     )
+    by_year = spending_by_year(council, state)
+    dated = [row for row in by_year if row["year"] is not None]
     return {
         "spending_lines": sorted(rows, key=chronological),
         "spending_more": more,
-        "spending_chart": spending_chart(spending_by_year(council, state), council.name),
+        "spending_total": sum(row["count"] for row in by_year),
+        "spending_years": spending_years(by_year, council),
+        "spending_chart": spending_chart(dated, council.name),
         "spending_list_url": list_url("ratings:spending-list", council=council.slug),
     }
 
@@ -161,8 +200,14 @@ COMPARISON_LIMIT = 1000
 def load_council_statistics(council, state: State) -> dict:
     related = ("council", *CITED)
     live = shown(council.statistics.select_related(*related), state.public)
-    statistics, more = state.listed(
-        council, "statistics", live.order_by(*STATISTIC_ORDER), related, STATISTIC_ORDER
+    statistics, more, total = state.listed_of(
+        council,
+        "statistics",
+        live.order_by(*STATISTIC_ORDER),
+        shown(council.statistics.all(), state.public),
+        related,
+        STATISTIC_ORDER,
+        limit=base.COUNCIL_ROWS,
     )
     # The rows of the same comparator groups, every council's: one query (a subquery finds
     # the groups).
@@ -183,6 +228,8 @@ def load_council_statistics(council, state: State) -> dict:
     return {
         "statistics": statistics,
         "statistic_more": more,
+        "statistic_total": total,
+        "statistic_list_url": list_url("ratings:statistic-list", council=council.slug),
         "comparisons": comparison_tables(council, group_rows),
     }
 

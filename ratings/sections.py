@@ -9,7 +9,6 @@ page, the relations a public row may have to a draft, and the counts on the home
 
 from __future__ import annotations
 
-from django.db.models import Q
 from django.urls import reverse
 from django.utils.http import urlencode
 
@@ -61,37 +60,45 @@ def load_statistics(intervention, state: State) -> dict:
 
 
 def inspections_as_of(intervention, state: State):
-    """The subject council's inspections near the intervention, as they stood at a moment,
-    each with its judgements as they stood (two queries)."""
-    from interventions.views.details.base import INSPECTION_WINDOW, TABLE_LIMIT
+    """The subject council's inspections in the years around the intervention, as they
+    stood at a moment (the same window as the live page: InspectionWindow), each with its
+    judgements as they stood (two queries)."""
+    from interventions.views.details.base import CASE_STUDY_INSPECTIONS
+    from interventions.views.details.intervention import chronological, window_for
 
     council = intervention.subject_council
     remote = council._meta.get_field("inspections")
     model = remote.related_model
     queryset = state.as_of(model).filter(council_id=council.pk)
-    if intervention.start_date:
-        first = intervention.start_date.year - INSPECTION_WINDOW
-        last = (intervention.end_date or intervention.start_date).year + INSPECTION_WINDOW
-        if intervention.end_date is None:
-            last = 9999
-        queryset = queryset.filter(Q(year__isnull=True) | Q(year__range=(first, last)))
-    rows = sorted(
-        state.instances(state.shown(model, queryset), ("inspectorate", *CITED)),
-        key=lambda i: (i.year is None, i.year or 0, i.start_date is None, i.start_date, i.slug),
-    )
-    inspections, more = rows[:TABLE_LIMIT], len(rows) > TABLE_LIMIT
+    every = state.instances(state.shown(model, queryset), ("inspectorate", *CITED))
+    triggers = set(intervention.trigger_inspections.values_list("pk", flat=True))
+    counts: dict = {}
+    for inspection in every:
+        counts[inspection.year] = counts.get(inspection.year, 0) + 1
+    led_years = [i.year for i in every if i.pk in triggers and i.year is not None]
+    window = window_for(intervention, counts, led_years)
+
+    def in_window(i):
+        return i.year is None or (
+            window.first is not None and window.first <= i.year <= window.last
+        )
+
+    rows = sorted((i for i in every if in_window(i)), key=chronological)
+    rows.sort(key=lambda i: i.pk not in triggers)  # stable: those that led to it first
+    inspections = sorted(rows[:CASE_STUDY_INSPECTIONS], key=chronological)
+    window.shown = len(inspections)
+    window.shown_undated = sum(1 for i in inspections if i.year is None)
     judgement_model = model._meta.get_field("judgements").related_model
     judgements = state.as_of(judgement_model).filter(inspection_id__in=[i.pk for i in inspections])
     judgements = state.shown(judgement_model, judgements).order_by("position")
     by_inspection: dict[int, list] = {}
     for judgement in state.instances(judgements, CITED):
         by_inspection.setdefault(judgement.inspection_id, []).append(judgement)
-    triggers = set(intervention.trigger_inspections.values_list("pk", flat=True))
     for inspection in inspections:
         inspection.judgement_rows = by_inspection.get(inspection.pk, [])
         inspection.headline_judgements = [j for j in inspection.judgement_rows if j.headline]
         inspection.led_here = inspection.pk in triggers
-    return inspections, more
+    return inspections, window
 
 
 def load_inspections(intervention, state: State) -> dict:
@@ -100,11 +107,11 @@ def load_inspections(intervention, state: State) -> dict:
     from interventions.views.details.intervention import inspections_around
 
     if state.live:
-        inspections, more = inspections_around(intervention, state.public)
+        inspections, window = inspections_around(intervention, state.public)
         for inspection in inspections:
             inspection.judgement_rows = list(inspection.judgements.all())
     else:
-        inspections, more = inspections_as_of(intervention, state)
+        inspections, window = inspections_as_of(intervention, state)
     for inspection in inspections:
         placed = inspection_placement(inspection, intervention)
         inspection.timing, inspection.timing_label = placed.key, placed.label
@@ -119,7 +126,8 @@ def load_inspections(intervention, state: State) -> dict:
     url = f"{reverse('ratings:judgement-list')}?{urlencode({'council': council.slug})}"
     return {
         "inspections": inspections,
-        "inspection_more": more,
+        "inspection_more": window.more,
+        "inspection_window": window,
         "inspection_list_url": absolute(url),
         "inspection_chart": inspection_chart(
             inspections,

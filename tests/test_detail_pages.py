@@ -310,13 +310,28 @@ def test_council_statistics_sit_beside_their_comparator_and_their_group(client):
 
 
 def test_a_long_council_list_is_cut_short_with_a_link_to_the_full_list(client, monkeypatch):
-    monkeypatch.setattr("interventions.views.details.base.TABLE_LIMIT", 3)
+    monkeypatch.setattr("interventions.views.details.base.COUNCIL_ROWS", 3)
     council = f.CouncilFactory(slug="longshire")
     for year in range(2001, 2006):
         f.SpendingLineFactory(council=council, year=year, amount_gbp=Decimal(year * 1000))
+    f.SpendingLineFactory(council=council, year=2003, amount_gbp=Decimal(1))
     text = page(client, council.get_absolute_url())
-    assert "Only the 3 most recent figures are listed here." in text
+    assert "Only the 3 most recent of the 6 figures are listed here." in text
     assert 'href="http://testserver/spending/?council=longshire"' in text
+    # Every year is counted, and leads to the spending list of exactly that year's figures.
+    years = text[text.index("<caption>How many money figures") :]
+    years = years[: years.index("</table>")]
+    counted = re.findall(r'<a href="([^"]+)">(\d{4})</a></th><td class="num">(\d+)</td>', years)
+    assert [(year, int(n)) for _, year, n in counted] == [
+        ("2005", 1),
+        ("2004", 1),
+        ("2003", 2),
+        ("2002", 1),
+        ("2001", 1),
+    ]
+    listed = client.get(html.unescape(counted[2][0]) + "&format=json").json()
+    assert listed["count"] == 2
+    assert {Decimal(row["amount_gbp"]) for row in listed["results"]} == {Decimal(2003000), 1}
     table = text[text.index("<caption>Money figures for") :]
     table = table[: table.index("</table>")]
     assert "£2,005,000" in table
@@ -326,6 +341,7 @@ def test_a_long_council_list_is_cut_short_with_a_link_to_the_full_list(client, m
     data = client.get(council.get_absolute_url() + "?format=json").json()
     assert len(data["spending_lines"]) == 3
     assert data["truncated"]["spending_lines"] is True
+    assert data["totals"]["spending_lines"] == 6
 
 
 def test_drafts_are_hidden_from_the_public_and_shown_to_staff(client, django_user_model):

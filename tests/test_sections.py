@@ -214,7 +214,9 @@ def staff(client):
 @pytest.mark.parametrize(
     ("page", "public_queries", "staff_queries"),
     [
-        ("case study", 15, 17),
+        # + the subject council's inspections counted by year, which choose the window of
+        # them the page shows and count the rest (views.details.intervention.InspectionWindow)
+        ("case study", 16, 18),
         # 13 + the "Compare with…" chooser's councils + the disagreements its facts are part
         # of (one UNION query over the kinds' membership tables: memberships.attach).
         ("council", 15, 17),

@@ -129,6 +129,22 @@ def intervention_schema() -> dict:
             "spending_lines": array(ref("SpendingLine")),
             "statistics": array(ref("Statistic")),
             "subject_council_inspections_truncated": BOOLEAN,
+            # which of them are listed (the years around the case study) and the rest counted
+            "subject_council_inspections_window": strict(
+                {
+                    "years_shown": nullable(array(INTEGER)),
+                    "shown": INTEGER,
+                    "total": INTEGER,
+                    "earlier": INTEGER,
+                    "later": INTEGER,
+                    "undated": INTEGER,
+                    "in_years_shown_not_listed": INTEGER,
+                    "undated_not_listed": INTEGER,
+                    "all": URL,
+                    "earlier_list": nullable(URL),
+                    "later_list": nullable(URL),
+                }
+            ),
             "subject_council_inspections": array(
                 inspection(
                     timing=STRING,
@@ -237,7 +253,27 @@ def council_schema() -> dict:
                     "listed_at_most": INTEGER,
                 }
             ),
-            "lists": strict({"interventions": URL, "judgements": URL, "spending_lines": URL}),
+            "totals": strict(
+                {
+                    "interventions": INTEGER,
+                    "participations": INTEGER,
+                    "inspections": INTEGER,
+                    "spending_lines": INTEGER,
+                    "statistics": INTEGER,
+                }
+            ),
+            "spending_by_year": array(
+                strict({"year": nullable(INTEGER), "figures": INTEGER, "list": nullable(URL)})
+            ),
+            "lists": strict(
+                {
+                    "interventions": URL,
+                    "inspections": URL,
+                    "judgements": URL,
+                    "spending_lines": URL,
+                    "statistics": URL,
+                }
+            ),
             "comparisons": array(
                 strict(
                     {

@@ -171,6 +171,13 @@ class SpendingLine(Fact):
             # With `public` second, a council's public lines are one seek; without it SQLite
             # preferred the (public, …) indexes and read all million rows for a facet.
             models.Index(fields=["council", "public", "year"], name="spendingline_council_pub"),
+            # A council page's chart and table of years group its public lines by line and
+            # year with their lowest and highest amounts: read from this index alone (57,443
+            # lines of the largest council at scale 1: 0.84 s from the table, 0.10 s here).
+            models.Index(
+                fields=["council", "public", "line", "year", "amount_gbp"],
+                name="spendingline_council_years",
+            ),
         ]
 
     def __str__(self):
@@ -302,7 +309,14 @@ class Statistic(Fact):
         verbose_name = "statistic"
         # A council page's comparison tables: every figure in the same comparator groups.
         indexes = [
-            models.Index(fields=["comparator_group", "measure"], name="statistic_group_measure")
+            models.Index(fields=["comparator_group", "measure"], name="statistic_group_measure"),
+            # A council page's first key figures in order, their number, and the groups they
+            # are compared in, read from this index (5,693 figures of the largest council at
+            # scale 1: sorting them took 51 ms, finding their groups 43 ms).
+            models.Index(
+                fields=["council", "public", "comparator_group", "measure", "year", "ref"],
+                name="statistic_council_order",
+            ),
         ]
         constraints = [
             *Fact.Meta.constraints,

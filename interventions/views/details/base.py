@@ -29,8 +29,15 @@ FORMATS = ("html", "json", *CITATION_FORMATS)
 # A page lists at most this many rows in one table (and says so, with a link to the full
 # list): a council can have thousands of spending lines, and a page must stay small and fast.
 TABLE_LIMIT = 100
-# Inspections shown on a case study: those within this many years of it, and undated ones.
+# Inspections shown on a case study (interventions.views.details.intervention): those of the
+# years around it, at most CASE_STUDY_INSPECTIONS of them, the window reaching at most
+# INSPECTION_WINDOW years either side; the rest are counted, with links to the lists.
 INSPECTION_WINDOW = 10
+CASE_STUDY_INSPECTIONS = 12
+# A council's page lists the most recent this many of its interventions, roles, inspections,
+# money figures and key figures (each app's council sections read it), says how many there
+# are in all and links to the lists holding every one; its spending by year stays whole.
+COUNCIL_ROWS = 10
 
 
 def capped(queryset, limit: int | None = None) -> tuple[list, bool]:

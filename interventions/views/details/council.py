@@ -106,12 +106,26 @@ class CouncilDetail(DetailPage):
                 "inspections": parts["inspection_more"],
                 "spending_lines": parts["spending_more"],
                 "statistics": parts["statistic_more"],
-                "listed_at_most": base.TABLE_LIMIT,
+                "listed_at_most": base.COUNCIL_ROWS,
             },
+            # how many there are in all (the page lists the most recent COUNCIL_ROWS)
+            "totals": {
+                "interventions": parts["intervention_total"],
+                "participations": parts["participation_total"],
+                "inspections": parts["inspection_total"],
+                "spending_lines": parts["spending_total"],
+                "statistics": parts["statistic_total"],
+            },
+            "spending_by_year": [
+                {"year": y["year"], "figures": y["figures"], "list": y["url"] or None}
+                for y in parts["spending_years"]
+            ],
             "lists": {
                 "interventions": parts["intervention_list_url"],
+                "inspections": parts["inspection_list_url"],
                 "judgements": parts["judgement_list_url"],
                 "spending_lines": parts["spending_list_url"],
+                "statistics": parts["statistic_list_url"],
             },
             "comparisons": [
                 {
