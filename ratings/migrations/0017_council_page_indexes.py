@@ -7,7 +7,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('interventions', '0013_bodies_as_they_are'),
-        ('ratings', '0015_bodies_as_they_are'),
+        ('ratings', '0016_statistic_inferred_year'),
     ]
 
     operations = [
