@@ -1,0 +1,33 @@
+"""The lists of this app counted exactly from the summary table (interventions.summaries).
+
+Each dimension is where a list's filters and facets read it: region and council type come
+through the council, so they need no dimension of their own. Inspections and statistics are
+counted from their rows (ten and a hundred thousand at England scale, within the limits).
+"""
+
+from interventions.summaries import Summary, register
+
+from .models import Judgement, SpendingLine
+
+
+def register_all() -> None:
+    register(
+        Summary(
+            "spending",
+            SpendingLine,
+            {"council": "council", "intervention": "intervention", "year": "year", "kind": "kind"},
+        )
+    )
+    register(
+        Summary(
+            "judgements",
+            Judgement,
+            {
+                "council": "inspection__council",
+                "organisation": "inspection__inspectorate",
+                "year": "inspection__year",
+                "kind": "framework",
+                "grade": "grade",
+            },
+        )
+    )
