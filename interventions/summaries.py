@@ -30,10 +30,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from django.db import transaction
 from django.db.models import Count, Q, QuerySet, Sum
 
 from .filter_fields import TextFilter
-from .models import FactCount
+from .models import Council, FactCount
 
 # The dimensions a FactCount row can hold, in its own fields; the first is the partition.
 DIMENSIONS = ("council", "intervention", "organisation", "person", "year", "kind", "grade", "scope")
@@ -123,12 +124,22 @@ def partition(summary: Summary, councils) -> tuple[Q, Q]:
 def rebuild(summary: Summary, councils=None) -> None:
     """Recount the public rows of these councils (None: of every council), in every grain:
     one GROUP BY over the facts at the finest grain, summed up to the others here."""
+    with transaction.atomic():
+        _rebuild(summary, councils)
+
+
+def _rebuild(summary: Summary, councils) -> None:
     facts = summary.model._default_manager.filter(public=True)
     stored = FactCount.objects.filter(list=summary.name)
     if councils is not None:
         councils = set(councils)
         if not councils:
             return
+        # Two saves in one council at once recount one after the other (the council's row
+        # locked, in id order): on PostgreSQL the second then reads the first's rows and
+        # counts, rather than both deleting the old counts and inserting their own.
+        ids = sorted(c for c in councils if c is not None)
+        list(Council.objects.select_for_update().filter(pk__in=ids).order_by("pk").values("pk"))
         fact_q, count_q = partition(summary, councils)
         facts, stored = facts.filter(fact_q), stored.filter(count_q)
     dims = ("council", *summary.others)

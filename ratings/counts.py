@@ -1,13 +1,13 @@
 """The lists of this app counted exactly from the summary table (interventions.summaries).
 
 Each dimension is where a list's filters and facets read it: region and council type come
-through the council, so they need no dimension of their own. Inspections and statistics are
-counted from their rows (ten and a hundred thousand at England scale, within the limits).
+through the council, so they need no dimension of their own. Inspections are counted from
+their rows (ten thousand at England scale, well within the limits).
 """
 
 from interventions.summaries import Summary, register
 
-from .models import Judgement, SpendingLine
+from .models import Judgement, SpendingLine, Statistic
 
 
 def register_all() -> None:
@@ -28,6 +28,21 @@ def register_all() -> None:
                 "year": "inspection__year",
                 "kind": "framework",
                 "grade": "grade",
+            },
+        )
+    )
+    register(
+        Summary(
+            "statistics",
+            Statistic,
+            {
+                "council": "council",  # blank for a figure about an organisation or a person
+                "organisation": "organisation",
+                "person": "person",
+                "intervention": "intervention",
+                "year": "year",
+                "kind": "unit",
+                "scope": "comparator_group",
             },
         )
     )

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 
 from interventions import publishing, summaries
 from interventions.models import FactCount, Region
-from ratings.models import Framework, SpendingKind, SpendingLine
+from ratings.models import Framework, SpendingKind, SpendingLine, Unit
 
 from . import factories as f
 
@@ -21,6 +21,13 @@ SPENDING_URLS = [
     "/spending/?region=london&year_from=2012",
     "/spending/?council={a}&sort=-amount_gbp",
     "/spending/?council={a}&council={b}&kind=spend&year_to=2013",
+]
+STATISTIC_URLS = [
+    "/statistics/",
+    "/statistics/?unit=percent",
+    "/statistics/?organisation=police&year_from=2012",
+    "/statistics/?council={a}&unit=count",
+    "/statistics/?subject=organisation",  # a filter on no dimension: counted from the rows
 ]
 JUDGEMENT_URLS = [
     "/judgements/",
@@ -55,7 +62,22 @@ def data():
         judgements += f.JudgementFactory.create_batch(
             2, inspection=inspection, grade=grade, source=source
         )
-    return {"a": a, "b": b, "source": source, "lines": lines, "judgements": judgements}
+    police = f.OrganisationFactory(slug="police", source=source)
+    statistics = [
+        f.StatisticFactory(council=a, unit=Unit.COUNT, year=2011, source=source),
+        f.StatisticFactory(council=b, unit=Unit.PERCENT, year=2012, source=source),
+        f.StatisticFactory(
+            council=None, organisation=police, unit=Unit.COUNT, year=2013, source=source
+        ),
+    ]
+    return {
+        "a": a,
+        "b": b,
+        "source": source,
+        "lines": lines,
+        "judgements": judgements,
+        "statistics": statistics,
+    }
 
 
 def shown(client, url):
@@ -78,7 +100,7 @@ def counted_live(client, url, monkeypatch):
 
 def assert_exact(client, data, monkeypatch):
     """Every page's numbers equal the rows counted afresh, and the stored counts verify."""
-    for url in SPENDING_URLS + JUDGEMENT_URLS:
+    for url in SPENDING_URLS + JUDGEMENT_URLS + STATISTIC_URLS:
         url = url.format(a=data["a"].slug, b=data["b"].slug)
         assert shown(client, url) == counted_live(client, url, monkeypatch), url
     assert [p for s in summaries.summaries() for p in summaries.mismatches(s)] == []
@@ -100,7 +122,9 @@ def test_counts_start_exact(client, data, uncached, monkeypatch):
 def test_a_new_fact_is_counted(client, data, uncached, monkeypatch):
     f.SpendingLineFactory(council=data["a"], kind=SpendingKind.SPEND, year=2013)
     f.JudgementFactory(inspection=data["judgements"][0].inspection, grade="Inadequate")
+    f.StatisticFactory(council=None, organisation=data["statistics"][2].organisation)
     assert shown(client, "/spending/")[0] == 13
+    assert shown(client, "/statistics/?organisation=police")[0] == 2
     assert_exact(client, data, monkeypatch)
 
 
@@ -113,6 +137,10 @@ def test_an_edit_moves_a_fact_between_facet_values(client, data, uncached, monke
     judgement = data["judgements"][0]
     judgement.grade = "Inadequate"
     judgement.save()
+    statistic = data["statistics"][2]  # about the police: now about a council
+    statistic.organisation, statistic.council, statistic.unit = None, data["a"], Unit.PERCENT
+    statistic.save()
+    assert shown(client, "/statistics/?unit=percent")[0] == 2
     assert_exact(client, data, monkeypatch)
 
 
@@ -127,6 +155,7 @@ def test_moving_an_inspection_moves_its_judgements(client, data, uncached, monke
 def test_a_deleted_fact_is_no_longer_counted(client, data, uncached, monkeypatch):
     data["lines"][0].delete()
     data["judgements"][0].delete()
+    data["statistics"][2].delete()
     assert shown(client, "/spending/")[0] == 11
     assert_exact(client, data, monkeypatch)
 
@@ -228,3 +257,27 @@ def test_an_invalid_filter_value_is_said_and_the_rest_still_summarised(client, d
     assert counts == []
     assert response.context["paginator"].count == 6
     assert any("Year from" in problem for problem in response.context["problems"])
+
+
+def test_summarised_facets_are_exact_however_slow_the_rows_would_be(
+    client, data, uncached, monkeypatch
+):
+    from contextlib import contextmanager
+
+    from interventions import facets
+
+    @contextmanager
+    def always_too_slow(milliseconds):
+        raise facets.QueryTooSlow
+        yield
+
+    monkeypatch.setattr(facets, "time_limit", always_too_slow)
+    response = client.get(f"/spending/?council={data['a'].slug}")
+    views = {view.facet.param: view for view in response.context["facets"]}
+    assert not any(view.timed_out for view in views.values())
+    assert {v.value: v.count for v in views["kind"].values} == {"budget": 3, "spend": 3}
+    assert "Too many rows to count quickly" not in response.content.decode()
+    # Free text is on no dimension: its facets count the rows, and say when they give up.
+    response = client.get("/spending/?q=budget")
+    assert all(view.timed_out for view in response.context["facets"])
+    assert "Too many rows to count quickly" in response.content.decode()
