@@ -48,6 +48,10 @@ class Summary:
     name: str
     model: type
     dims: dict[str, str] = field(hash=False)  # FactCount field -> path on the fact
+    # At most this many dimensions besides the council in one grain (None: any number): a
+    # list with many dimensions whose finest grain is nearly one row per fact keeps only the
+    # smaller grains, and counts a rarer combination of filters from the rows.
+    max_dims: int | None = None
 
     def __post_init__(self):
         unknown = set(self.dims) - set(DIMENSIONS)
@@ -64,10 +68,12 @@ class Summary:
 
     @cached_property
     def grains(self) -> list[frozenset]:
-        """Every set of the other dimensions (the council is in every grain)."""
+        """Every set of the other dimensions, up to max_dims of them (the council is in every
+        grain)."""
+        largest = len(self.others) if self.max_dims is None else self.max_dims
         return [
             frozenset(combo)
-            for size in range(len(self.others) + 1)
+            for size in range(min(largest, len(self.others)) + 1)
             for combo in itertools.combinations(self.others, size)
         ]
 
@@ -145,11 +151,11 @@ def _rebuild(summary: Summary, councils) -> None:
     dims = ("council", *summary.others)
     paths = [summary.dims[d] for d in dims]
     totals: dict[tuple, int] = defaultdict(int)
+    grains = [(grain, [d == "council" or d in grain for d in dims]) for grain in summary.grains]
     for row in facts.order_by().values_list(*paths).annotate(n=Count("pk")):
-        values = dict(zip(dims, row[:-1], strict=True))
-        for grain in summary.grains:
-            key = (grain, *(values[d] if d == "council" or d in grain else None for d in dims))
-            totals[key] += row[-1]
+        values, n = row[:-1], row[-1]
+        for grain, kept in grains:
+            totals[(grain, *(v if k else None for v, k in zip(values, kept, strict=True)))] += n
     stored._raw_delete(stored.db)  # derived rows: nothing points at them, no signals
     FactCount.objects.bulk_create(
         [
@@ -360,6 +366,8 @@ def narrowed(summary: Summary, filterset, leave_out: str = "", also=()) -> Query
         filters.append((moved, value))
         wanted.add(path.split("__", 1)[0])
     wanted.discard("council")
+    if frozenset(wanted) not in summary.grains:
+        raise NotSummarised(", ".join(sorted(wanted)))
     queryset = summary.counts(wanted)
     for filter_, value in filters:
         queryset = filter_.filter(queryset, value)

@@ -44,5 +44,8 @@ def register_all() -> None:
                 "kind": "unit",
                 "scope": "comparator_group",
             },
+            # Nearly one row per figure at the finest grain: the pairs are enough for a facet
+            # beside one other filter; rarer combinations count the rows.
+            max_dims=2,
         )
     )

@@ -28,6 +28,7 @@ STATISTIC_URLS = [
     "/statistics/?organisation=police&year_from=2012",
     "/statistics/?council={a}&unit=count",
     "/statistics/?subject=organisation",  # a filter on no dimension: counted from the rows
+    "/statistics/?unit=count&year_from=2011&organisation=police",  # beyond its grains: rows
 ]
 JUDGEMENT_URLS = [
     "/judgements/",
