@@ -170,10 +170,19 @@ def _rebuild(summary: Summary, councils) -> None:
                     for d, value in zip(dims, key[1:], strict=True)
                 },
             )
-            for key, n in totals.items()
+            # Grain by grain, council by council: a grain's rows lie together on disk, so a
+            # facet reads a few pages rather than one per row.
+            for key, n in sorted(
+                totals.items(), key=lambda item: (summary.grain_name(item[0][0]), *order(item[0]))
+            )
         ],
         batch_size=2000,
     )
+
+
+def order(key: tuple) -> tuple:
+    """A sort key for a tally's values, blanks (None) first."""
+    return tuple((value is not None, value if value is not None else 0) for value in key[1:2])
 
 
 def rebuild_all() -> None:
