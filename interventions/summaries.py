@@ -172,17 +172,16 @@ def _rebuild(summary: Summary, councils) -> None:
             )
             # Grain by grain, council by council: a grain's rows lie together on disk, so a
             # facet reads a few pages rather than one per row.
-            for key, n in sorted(
-                totals.items(), key=lambda item: (summary.grain_name(item[0][0]), *order(item[0]))
-            )
+            for key, n in sorted(totals.items(), key=lambda item: by_grain_and_council(item[0]))
         ],
         batch_size=2000,
     )
 
 
-def order(key: tuple) -> tuple:
-    """A sort key for a tally's values, blanks (None) first."""
-    return tuple((value is not None, value if value is not None else 0) for value in key[1:2])
+def by_grain_and_council(key: tuple) -> tuple:
+    """Where a tally's row goes: its grain, then its council (none first)."""
+    grain, council = key[0], key[1]
+    return (Summary.grain_name(grain), council is not None, council or 0)
 
 
 def rebuild_all() -> None:
