@@ -14,6 +14,8 @@ def watch_content(app_label: str):
     for model in apps.get_app_config(app_label).get_models():
         if model._meta.object_name == "DataVersion" or hasattr(model, "instance_type"):
             continue  # the version itself, and history rows (saved beside a content write)
+        if getattr(model, "derived", False):
+            continue  # rewritten with the content it is derived from (FactCount)
         uid = f"data-version-{model._meta.label}"
         post_save.connect(content_changed, sender=model, dispatch_uid=uid)
         post_delete.connect(content_changed, sender=model, dispatch_uid=uid)

@@ -1,34 +1,43 @@
-"""Machinery shared by every list page: columns, sorting, formats (facets: .facets; CSV:
-.csvexport; paging: .paging).
+"""The list page: a FilterSet, a base queryset and a list of columns, answering HTML, CSV
+and JSON from the same columns. The whole state (filters, sort, page, format) lives in the
+query string.
 
-A list page is a FilterSet, a base queryset and a list of columns. The same columns give
-the HTML table, the CSV export and the JSON results, so the three never drift apart.
-The whole state (filters, sort, page, format) lives in the query string.
+Its parts, one concern each: columns (.columns), sorting (.sorting), the row count (.counting,
+from the summary table where it can: .summaries), facets (.facets), paging (.paging, .keyset),
+CSV (.csvexport), the page's chrome (.listchrome). Their names are re-exported here.
 """
 
 from __future__ import annotations
 
-import datetime
-from collections.abc import Callable
-from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
 from django.db.models import QuerySet
 from django.http import HttpResponse, JsonResponse, QueryDict
 from django.views.generic import TemplateView
 
-from . import memberships
+from . import counting
 from .addresses import absolute
+from .columns import (
+    CITATION_COLUMNS,
+    Cell,
+    Column,
+    date_columns,
+    disagreement_display,
+    disagreement_json,
+    disagreement_link,
+    disagreement_text,
+    json_value,
+)
 from .csvexport import CsvExportMixin, csv_restore, csv_safe
-from .facets import Facet, FacetsMixin, QueryTooSlow, may_be_null, time_limit
-from .keyset import NEXT, NUMBERED_PAGES, PREVIOUS, BadCursor, Cursor, Key
+from .facets import Facet, FacetsMixin, QueryTooSlow, time_limit
+from .keyset import NEXT, NUMBERED_PAGES, PREVIOUS, BadCursor, Cursor
 from .keyset import dumps as dump_cursor
 from .keyset import loads as load_cursor
 from .keyset import scope as cursor_scope
 from .listchrome import list_context
 from .memberships import with_disagreements
 from .paging import CachedCountPaginator
+from .sorting import BadRequest, SortingMixin
 
 __all__ = [
     "CITATION_COLUMNS",
@@ -40,6 +49,12 @@ __all__ = [
     "QueryTooSlow",
     "csv_restore",
     "csv_safe",
+    "date_columns",
+    "disagreement_display",
+    "disagreement_json",
+    "disagreement_link",
+    "disagreement_text",
+    "json_value",
     "time_limit",
 ]
 
@@ -52,102 +67,7 @@ NO_ROWS_THERE = (
 )
 
 
-@dataclass(frozen=True)
-class Column:
-    """One column of a list: its key in ?sort=, CSV and JSON, and how to read it."""
-
-    key: str
-    label: str
-    value: Callable[[Any], Any]
-    order_by: str | None = None
-    link: Callable[[Any], str] | None = None
-    display: Callable[[Any], str] | None = None
-    numeric: bool = False
-    in_html: bool = True
-    json: Callable[[Any], Any] | None = None  # the JSON value, where it is not `value`'s
-
-    def text(self, obj) -> str:
-        if self.display is not None:
-            return self.display(obj)
-        value = self.value(obj)
-        if value is None:
-            return ""
-        if isinstance(value, bool):
-            return "Yes" if value else "No"
-        if isinstance(value, Decimal):
-            return f"{value:,}"
-        if isinstance(value, int):
-            return f"{value:,}" if value >= 10000 else str(value)
-        return str(value)
-
-
-@dataclass
-class Cell:
-    text: str
-    url: str = ""
-    numeric: bool = False
-
-
-def disagreement_text(obj) -> str:
-    """Each disagreement the row is part of, with its address: "Sources differ: <title>
-    (<url>)", or "The report prints two versions: …" inside one report."""
-    return "; ".join(
-        f"{flag.flag}: {flag.title} ({absolute(flag.get_absolute_url())})"
-        for flag in memberships.flags(obj)
-    )
-
-
-def disagreement_json(obj) -> list[dict]:
-    return [
-        {
-            "slug": flag.slug,
-            "title": flag.title,
-            "scope": flag.scope,
-            "flag": flag.flag,
-            "url": absolute(flag.get_absolute_url()),
-        }
-        for flag in memberships.flags(obj)
-    ]
-
-
-def disagreement_display(obj) -> str:
-    return "; ".join(flag.flag for flag in memberships.flags(obj))
-
-
-def disagreement_link(obj) -> str:
-    flags = memberships.flags(obj)
-    return flags[0].get_absolute_url() if len(flags) == 1 else ""
-
-
-# Every list that shows facts ends with where each came from (the locator in exports only)
-# and the disagreements each is part of (read with the rows: ListPage.get).
-CITATION_COLUMNS = [
-    Column("source", "Source", lambda o: o.source.title),
-    Column("locator", "Where in the source", lambda o: o.locator, in_html=False),
-    Column(
-        "disagreements",
-        "Disagreements",
-        disagreement_text,
-        display=disagreement_display,
-        link=disagreement_link,
-        json=disagreement_json,
-    ),
-]
-
-
-class BadRequest(Exception):
-    """A query string the list cannot answer (shown on the page, or a 400 for data formats)."""
-
-
-def json_value(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return str(value)  # exact, never a float
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    return value
-
-
-class ListPage(FacetsMixin, CsvExportMixin, TemplateView):
+class ListPage(SortingMixin, FacetsMixin, CsvExportMixin, TemplateView):
     """A filterable, sortable, paginated list that also answers ?format=csv and ?format=json."""
 
     filterset_class = None
@@ -174,29 +94,6 @@ class ListPage(FacetsMixin, CsvExportMixin, TemplateView):
         for param in ("sort", "page", "cursor", "format", "size"):
             data.pop(param, None)
         return data
-
-    def sort_columns(self) -> dict[str, Column]:
-        return {c.key: c for c in self.columns if c.order_by}
-
-    def ordering(self) -> tuple[str, Key]:
-        sort = self.request.GET.get("sort") or self.default_sort
-        key = sort.removeprefix("-")
-        column = self.sort_columns().get(key)
-        if column is None:
-            raise BadRequest(
-                f'Cannot sort by "{sort}". Sort by one of: {", ".join(self.sort_columns())}.'
-            )
-        return sort, self.sort_key(column, descending=sort.startswith("-"))
-
-    def sort_key(self, column: Column, descending: bool) -> Key:
-        """Blanks last either way, but only where there can be blanks: NULLS LAST on a
-        column without NULLs would stop the database reading its order from an index.
-        Said explicitly, so SQLite and PostgreSQL (which differ) put them in the same place."""
-        model = self.filterset_class._meta.model
-        return Key(column.order_by, descending, may_be_null(model, column.order_by))
-
-    def order_for(self, column: Column, descending: bool) -> list:
-        return self.sort_key(column, descending).ordering()
 
     # Responses ----------------------------------------------------------------
 
@@ -233,9 +130,8 @@ class ListPage(FacetsMixin, CsvExportMixin, TemplateView):
         paginator = CachedCountPaginator(
             queryset,
             self.paginate_by,
-            request=request,
-            key=self.cache_key("count"),
             sort_key=sort_key,
+            count=counting.counter(request, filterset, queryset, self.cache_key("count")),
         )
         if fmt == "json" and "size" in request.GET:
             return self.json_all_response(queryset, paginator)
@@ -299,13 +195,6 @@ class ListPage(FacetsMixin, CsvExportMixin, TemplateView):
         list_id = f"{type(self).__module__}.{type(self).__qualname__}"
         return cursor_scope(list_id, sort, repr(self.known_filters()))
 
-    def default_sort_key(self) -> Key:
-        column = self.sort_columns()[self.default_sort.removeprefix("-")]
-        return self.sort_key(column, descending=self.default_sort.startswith("-"))
-
-    def default_ordering(self) -> list:
-        return self.default_sort_key().ordering()
-
     @staticmethod
     def filter_label(filterset, name: str) -> str:
         if name in filterset.form.fields:
@@ -321,21 +210,6 @@ class ListPage(FacetsMixin, CsvExportMixin, TemplateView):
 
     def html_columns(self) -> list[Column]:
         return [column for column in self.columns if column.in_html]
-
-    def headers(self, sort: str) -> list[dict]:
-        current = sort.removeprefix("-")
-        descending = sort.startswith("-")
-        headers = []
-        for column in self.html_columns():
-            header = {"label": column.label, "key": column.key, "numeric": column.numeric}
-            if column.order_by:
-                active = column.key == current
-                header["sort_value"] = f"-{column.key}" if active and not descending else column.key
-                header["aria_sort"] = (
-                    ("descending" if descending else "ascending") if active else "none"
-                )
-            headers.append(header)
-        return headers
 
     def rows(self, objects) -> list[tuple[Any, list[Cell]]]:
         return [
@@ -450,44 +324,3 @@ class ListPage(FacetsMixin, CsvExportMixin, TemplateView):
         )
         context.update(list_context(self, context))  # chips, export links, breadcrumbs
         return context
-
-
-def date_columns(key: str, label: str, field: str, *, in_html: bool = True) -> list[Column]:
-    """A partial date's columns, the same in HTML, CSV and JSON: the sortable first day
-    (blank without a year; shown as printed), its precision, its EDTF form ("XXXX-02-21",
-    "2014?-04-16"), whether its year is inferred, whether it is actual, planned or expected,
-    and its note."""
-    from .models import PartialDate
-
-    def parts(o):
-        return PartialDate.of(o, field)
-
-    return [
-        Column(
-            key,
-            label,
-            lambda o: getattr(o, field),
-            field,
-            display=lambda o: parts(o).display(),
-            in_html=in_html,
-        ),
-        Column(
-            f"{key}_precision",
-            f"{label} precision",
-            lambda o: getattr(o, f"{field}_precision"),
-            in_html=False,
-        ),
-        Column(f"{key}_edtf", f"{label} (EDTF)", lambda o: parts(o).edtf(), in_html=False),
-        Column(
-            f"{key}_year_inferred",
-            f"{label} year inferred",
-            lambda o: getattr(o, f"{field}_year_inferred"),
-            in_html=False,
-        ),
-        Column(
-            f"{key}_kind", f"{label} kind", lambda o: getattr(o, f"{field}_kind"), in_html=False
-        ),
-        Column(
-            f"{key}_note", f"{label} note", lambda o: getattr(o, f"{field}_note"), in_html=False
-        ),
-    ]

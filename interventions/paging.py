@@ -1,12 +1,13 @@
-"""Paging a list: counts cached until the data changes, pages read by id, deep pages by
+"""Paging a list: the count worked out once (.counting), pages read by id, deep pages by
 keyset (.keyset) rather than OFFSET."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.core.paginator import Page, Paginator
 from django.utils.functional import cached_property
 
-from . import datacache
 from .keyset import Cursor, Key
 
 
@@ -29,16 +30,16 @@ class ListPageOfRows(Page):
 
 
 class CachedCountPaginator(Paginator):
-    """A paginator whose count (a COUNT over up to a million rows) is cached until the data
-    changes: turning a page or re-sorting does not count again."""
+    """A paginator whose count is worked out once, by the list (interventions.counting: from
+    the summary table, or a COUNT cached until the data changes), and only if needed."""
 
-    def __init__(self, object_list, per_page, *, request, key: str, sort_key: Key):
+    def __init__(self, object_list, per_page, *, sort_key: Key, count: Callable[[], int]):
         super().__init__(object_list, per_page)
-        self.request, self.key, self.sort_key = request, key, sort_key
+        self.sort_key, self._count = sort_key, count
 
     @cached_property
     def count(self) -> int:
-        return datacache.remember(self.request, self.key, self.object_list.count)
+        return self._count()
 
     def rows(self, keys, number, more_after=None) -> ListPageOfRows:
         """The page whose rows have these keys, read whole by id."""

@@ -13,6 +13,10 @@ the one place that writes it:
   reaches it are recomputed, in two UPDATE statements per fact table;
 - bulk loaders (`seed`, `generate_synthetic`) call `refresh_all()` when they finish.
 
+The exact counts of the large lists (`interventions.summaries`) follow in the same
+transaction: a fact saved or deleted recounts its council's rows, a refresh that moves
+flags recounts the councils of the rows it moved, and `refresh_all()` rebuilds them all.
+
 The search index (`interventions.searchindex`) follows the same rule: every save and delete
 of a searchable record rewrites its row, and `refresh_all()` recomputes its published flags.
 
@@ -28,7 +32,7 @@ from functools import cache
 from django.apps import apps
 from django.db.models.signals import post_save, pre_save
 
-from . import datacache
+from . import datacache, summaries
 from .models.common import PublishedQuerySet
 
 
@@ -80,20 +84,33 @@ def disagreeing(model, rows=None):
     return rows.filter(public=False).filter(condition), rows.filter(public=True).exclude(condition)
 
 
-def refresh(model, rows=None) -> int:
-    """Recompute the public flag of `rows` (default: all) of `model`; return how many moved."""
+def refresh(model, rows=None, *, recount: bool = True) -> int:
+    """Recompute the public flag of `rows` (default: all) of `model`; return how many moved.
+
+    If any moved, the list's counts (interventions.summaries) are recounted for the councils
+    of `rows` (all of them when `rows` is None), unless the caller recounts itself."""
     to_show, to_hide = disagreeing(model, rows)
     moved = to_show.update(public=True) + to_hide.update(public=False)
     if moved:
         datacache.bump()
+        summary = summaries.for_model(model)
+        if summary is not None and recount:
+            if rows is None:
+                summaries.rebuild(summary)
+            else:
+                summaries.rebuild(summary, summaries.councils_of(summary, rows))
     return moved
 
 
 def refresh_all() -> int:
+    """After a bulk load: every stored flag, the search index's flags, and every list's
+    counts rebuilt wholesale (a bulk load writes rows behind the signals' back)."""
     from . import searchindex
 
-    moved = sum(refresh(model) for model in public_models())
+    moved = sum(refresh(model, recount=False) for model in public_models())
     searchindex.refresh_published()
+    summaries.rebuild_all()
+    datacache.bump()
     return moved
 
 
@@ -130,11 +147,14 @@ def follow_owner(sender, instance, created=False, raw=False, **kwargs):
 
 
 def follow_fact(sender, instance, raw=False, **kwargs):
-    """After a fact is saved, recompute its own flag."""
-    refresh(sender, sender._default_manager.filter(pk=instance.pk))
+    """After a fact is saved, recompute its own flag, then its list's counts."""
+    refresh(sender, sender._default_manager.filter(pk=instance.pk), recount=False)
     instance.public = (
         sender._default_manager.filter(pk=instance.pk).values_list("public", flat=True).first()
     )
+    summary = summaries.for_model(sender)
+    if summary is not None:
+        summaries.fact_saved(summary, instance)
 
 
 def connect() -> None:

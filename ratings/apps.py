@@ -8,8 +8,9 @@ class RatingsConfig(AppConfig):
     def ready(self):
         from interventions.apps import watch_content
 
-        from . import search, sections
+        from . import counts, search, sections
 
         watch_content(self.label)  # a write here retires cached pages, as in interventions
         sections.register()  # its sections and fact kinds (interventions.sections)
         search.register_all()  # its kinds of search document (interventions.searchindex)
+        counts.register_all()  # its lists counted exactly (interventions.summaries)

@@ -63,8 +63,13 @@ def seed_rows(django_db_setup, django_db_blocker):
     """Run the real `seed` command once, remember the rows it made, and roll it back."""
     with django_db_blocker.unblock(), transaction.atomic():
         call_command("seed", verbosity=0)
-        # The search index too, as the seed command writes it (restoring sends no signals).
-        models = [*content_models(), apps.get_model("interventions", "SearchDocument")]
+        # The search index and the lists' counts too, as the seed command writes them
+        # (restoring sends no signals).
+        models = [
+            *content_models(),
+            apps.get_model("interventions", "SearchDocument"),
+            apps.get_model("interventions", "FactCount"),
+        ]
         rows = [(model, list(model.objects.order_by("pk"))) for model in models]
         transaction.set_rollback(True)
     return rows

@@ -25,6 +25,7 @@ from .common import (
     format_partial_date,
     partial_date_range,
 )
+from .counts import FactCount
 from .people import Person, Post
 from .quality import CouncilWithoutType, InterventionWithoutDates
 from .search import SearchDocument
@@ -41,6 +42,7 @@ __all__ = [
     "DatePrecision",
     "DisagreementScope",
     "Discrepancy",
+    "FactCount",
     "Intervention",
     "InterventionKind",
     "InterventionLink",
