@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('interventions', '0013_bodies_as_they_are'),
+        ('interventions', '0014_disagreements_about_bodies_and_people'),
     ]
 
     operations = [
