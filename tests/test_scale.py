@@ -5,7 +5,7 @@ Both sets come from the synthetic generator that the benchmarks use at England s
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from interventions.models import Council, Intervention, Source
@@ -160,3 +160,31 @@ def test_the_big_tables_go_in_by_copy_on_postgresql_and_plain_inserts_on_sqlite(
             assert all(" times: INSERT INTO" in sql for sql in inserts[table]), table
             assert all(sql.count("VALUES (") == 1 for sql in inserts[table]), table
         assert sum(int(sql.split(" times: ")[0]) for sql in inserts["ratings_spendingline"]) == 2000
+
+
+def test_the_big_tables_keep_every_index_and_foreign_key_through_a_build():
+    """On PostgreSQL the loader drops a table's plain indexes and foreign keys for its COPY
+    and makes them again afterwards: the same ones, with the same definitions."""
+
+    def schema():
+        with connection.cursor() as cursor:
+            return {
+                model._meta.db_table: connection.introspection.get_constraints(
+                    cursor, model._meta.db_table
+                )
+                for model in BIG_TABLES
+            }
+
+    before = schema()
+    assert any(c["foreign_key"] for c in before["ratings_spendingline"].values())
+    assert sum(c["index"] for c in before["ratings_spendingline"].values()) > 5
+    call_command("generate_synthetic", scale=0.002, seed=2, no_progress=True, verbosity=0)
+    assert schema() == before
+    if connection.vendor == "postgresql":  # the foreign key made again holds
+        line = SpendingLine.objects.first()
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            moved = SpendingLine.objects.filter(pk=line.pk)
+            with pytest.raises(IntegrityError), transaction.atomic():
+                moved.update(council_id=10**9)
