@@ -37,6 +37,7 @@ COLOURS = [
 ]
 WIDTH, PANEL_HEIGHT = 760, 380
 LEFT, RIGHT, TOP, BOTTOM = 70, 20, 40, 56
+EXPORT_NOTE = " (the whole download, timed at the client)"
 HEADING = 36  # the visible title above the panels
 
 
@@ -228,7 +229,7 @@ def draw(data: dict) -> str:
             f'<g class="key"><circle cx="{LEFT + 8}" cy="{y - 4}" r="8" fill="{colour}"/>'
             f'<text x="{LEFT + 8}" y="{y}" text-anchor="middle" font-size="10" fill="#fff">'
             f'{index + 1}</text><text x="{LEFT + 24}" y="{y}" font-size="12">'
-            f"{escape(pair)}</text></g>"
+            f"{escape(pair)}{EXPORT_NOTE if pair.startswith('CSV') else ''}</text></g>"
         )
     out.append("</svg>")
     return "\n".join(line for line in out if line) + "\n"

@@ -371,7 +371,7 @@ def test_the_growth_chart_is_drawn_from_the_saved_results(tmp_path):
     assert any(t and t.startswith("Scale of the data set") for t in texts)
     # Each line is named in the key, its number on its points: not told by colour alone.
     assert texts.count("spending list, first page") == 1
-    assert "CSV of spending lines" in texts
+    assert "CSV of spending lines (the whole download, timed at the client)" in texts
     # Points higher up the chart for a slower page (the y axis grows upwards).
     ys = {
         (g.get("data-page"), g.get("data-scale")): float(g.find("s:circle", ns).get("cy"))
