@@ -11,7 +11,7 @@ PY := $(VENV)/bin/python
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: run test setup lint format migrate seed check clean bench load outage twohosts backup restore
+.PHONY: run test setup lint format migrate seed check clean bench bench-chart load outage twohosts backup restore
 DB ?= sqlite
 SCALE ?= 1
 
@@ -54,13 +54,19 @@ check: lint
 	$(PY) manage.py check
 
 # Casebook, cold and warm, against Datasette; DB=postgres puts Casebook on PostgreSQL, SCALE=0.1
-# (or 10) another size of the synthetic data set (benchmarks/README.md).
+# (or 10) another size of the synthetic data set (benchmarks/README.md). Saves its results in
+# benchmarks/results/<db>-scale<S>.json for make bench-chart.
 bench: setup
 	@command -v wrk >/dev/null || { echo "installing wrk from Debian's packages"; \
 	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
 	  $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
 	$(UV) sync --frozen --python $(PYTHON) --group bench --inexact
 	DB=$(DB) SCALE=$(SCALE) $(PY) benchmarks/bench.py
+
+# benchmarks/growth.svg: each page's cold p95 at every scale measured, from the results that
+# make bench saved (benchmarks/results/<db>-scale<S>.json).
+bench-chart: setup
+	$(PY) benchmarks/bench.py --chart
 
 # Sixty seconds of mixed load at 64 connections against gunicorn on PostgreSQL, then slow
 # clients through nginx (deploy/nginx/) while /healthz must keep answering.

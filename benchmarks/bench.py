@@ -12,7 +12,10 @@ Datasette, each with the same number of worker processes (BENCH_WORKERS, default
 For each pair of equivalent pages it drives the same bounded load with wrk on 127.0.0.1 at
 both Casebooks and at Datasette, reads Casebook's own time per request (Server-Timing) over
 sequential requests, and the HTML size and query count of one cold request, flags every
-target missed, and prints one table and, on its last line, the same as JSON. Ports:
+target missed, and prints one table and, on its last line, the same as JSON, which it also
+saves as benchmarks/results/<db>-scale<S>.json (sqlite-scale1.json, postgres-scale0_1.json).
+`bench.py --chart` (`make bench-chart`) draws benchmarks/growth.svg from whichever results are
+saved (benchmarks/chart.py): each page's cold p95 at scale 0.1, 1 and 10. Ports:
 BENCH_PORT (default 8101) for the warm Casebook, +1 for Datasette, +2 for the cold Casebook.
 """
 
@@ -36,6 +39,7 @@ from urllib.parse import parse_qsl, quote, urlencode, urljoin, urlsplit, urlunsp
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "benchmarks" / "data"
+RESULTS = ROOT / "benchmarks" / "results"
 PY = str(ROOT / ".venv" / "bin" / "python")
 GUNICORN_CONFIG = ROOT / "config" / "gunicorn.conf.py"  # as deployed: threaded workers
 
@@ -54,11 +58,6 @@ WARM = f"http://127.0.0.1:{PORT}"
 DATASETTE = f"http://127.0.0.1:{PORT + 1}"
 COLD = f"http://127.0.0.1:{PORT + 2}"
 WORKERS = os.environ.get("BENCH_WORKERS", "2")
-PG_URL = os.environ.get(
-    "BENCH_PG_URL",
-    "postgres://postgres:postgres@127.0.0.1:5432/casebook_bench"
-    + ("" if TAG == "1" else f"_{TAG}"),
-)
 DURATION = os.environ.get("BENCH_DURATION", "10s")
 CONNECTIONS = os.environ.get("BENCH_CONNECTIONS", "8")
 TIMING_SAMPLES = int(os.environ.get("BENCH_TIMING_SAMPLES", "60"))
@@ -81,6 +80,28 @@ def log(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
+def expected_rows(scale: str) -> dict[str, int]:
+    """The synthetic rows a finished build of `scale` has (generate_synthetic's n()): the
+    spending lines and, written last, the statistics."""
+    return {
+        "ratings_spendingline": max(1, round(1_000_000 * float(scale))),
+        "ratings_statistic": max(1, round(100_000 * float(scale))),
+    }
+
+
+def pg_url(scale: str, base: str | None = None) -> str:
+    """The bench's PostgreSQL database for a scale: casebook_bench (scale 1), casebook_bench_10,
+    casebook_bench_0_1; BENCH_PG_URL names another."""
+    tag = scale_tag(scale)
+    default = "postgres://postgres:postgres@127.0.0.1:5432/casebook_bench" + (
+        "" if tag == "1" else f"_{tag}"
+    )
+    return base or default
+
+
+PG_URL = pg_url(SCALE, os.environ.get("BENCH_PG_URL"))
+
+
 def manage(*args: str, database_url: str) -> None:
     env = {**os.environ, "DATABASE_URL": database_url}
     subprocess.run([PY, "manage.py", *args], cwd=ROOT, env=env, check=True)
@@ -93,13 +114,37 @@ def ensure_sqlite() -> None:
             db.execute("ANALYZE")  # statistics for any index the migrations added
         return
     DATA.mkdir(parents=True, exist_ok=True)
-    url = f"sqlite:///{SQLITE}"
+    # Built under another name and renamed when done, so that a build cut short is not taken
+    # for a finished one next time (it is built again from the start).
+    building = SQLITE.with_name(SQLITE.name + ".building")
+    building.unlink(missing_ok=True)
+    url = f"sqlite:///{building}"
     log(f"building the scale-{SCALE} data set in {SQLITE} (scale 1: a few minutes)")
     manage("migrate", "-v0", database_url=url)
     manage("seed", "-v0", database_url=url)
     manage("generate_synthetic", "--scale", SCALE, "--no-progress", database_url=url)
-    with sqlite3.connect(SQLITE) as db:
+    with sqlite3.connect(building) as db:
         db.execute("ANALYZE")
+    building.rename(SQLITE)
+
+
+def pg_built(url: str, scale: str) -> bool:
+    """Whether the database holds a finished synthetic set of `scale` (its spending lines and
+    statistics, each loaded in one transaction, statistics last), or at least as many rows."""
+    import psycopg
+
+    with psycopg.connect(url) as conn:
+        try:
+            for table, rows in expected_rows(scale).items():
+                # Counting 10,000,000 rows takes seconds: look only as far as needed.
+                found = conn.execute(
+                    f"SELECT count(*) FROM (SELECT 1 FROM {table} LIMIT %s) t", [rows]
+                ).fetchone()[0]
+                if found < rows:
+                    return False
+        except psycopg.errors.UndefinedTable:
+            return False
+    return True
 
 
 def ensure_postgres() -> None:
@@ -110,12 +155,7 @@ def ensure_postgres() -> None:
         exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
         if not exists:
             conn.execute(f'CREATE DATABASE "{name}"')
-    with psycopg.connect(PG_URL) as conn:
-        try:
-            count = conn.execute("SELECT count(*) FROM ratings_spendingline").fetchone()[0]
-        except psycopg.errors.UndefinedTable:
-            count = 0
-    if count < 900_000 * float(SCALE):
+    if not pg_built(PG_URL, SCALE):
         log(f"building the scale-{SCALE} data set in PostgreSQL (scale 1: a few minutes)")
         manage("migrate", "-v0", database_url=PG_URL)
         manage("seed", "-v0", database_url=PG_URL)
@@ -728,23 +768,41 @@ def main() -> None:
     misses = [f"{r['pair']}: {m}" for r in results for m in r["missed"]]
     print(f"CSV export of every spending line: worker peak RSS {rss:.0f} MB")
     print(f"targets missed: {len(misses)}" + "".join(f"\n  {MISSED} {m}" for m in misses))
-    print(
-        json.dumps(
-            {
-                "backend": backend,
-                "scale": SCALE,
-                "workers": int(WORKERS),
-                "connections": int(CONNECTIONS),
-                "duration": DURATION,
-                "machine": {"before": before, "after": after},
-                "rows": rows,
-                "results": results,
-                "targets_missed": misses,
-                "export_peak_rss_mb": round(rss, 1),
-            }
-        )
-    )
+    report = {
+        "backend": backend,
+        "scale": SCALE,
+        "workers": int(WORKERS),
+        "connections": int(CONNECTIONS),
+        "duration": DURATION,
+        "machine": {"before": before, "after": after},
+        "rows": rows,
+        "results": results,
+        "targets_missed": misses,
+        "export_peak_rss_mb": round(rss, 1),
+    }
+    saved = save_results(report)
+    log(f"saved {saved.relative_to(ROOT)}; make bench-chart draws the growth chart")
+    print(json.dumps(report))
+
+
+def result_name(backend: str, scale: str) -> str:
+    """The results file of a database and a scale: sqlite-scale1.json, postgres-scale0_1.json."""
+    return f"{backend}-scale{scale_tag(scale)}.json"
+
+
+def save_results(report: dict, directory: Path = RESULTS) -> Path:
+    """The JSON last line, kept per database and scale for the growth chart."""
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / result_name(report["backend"], report["scale"])
+    path.write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
+    return path
 
 
 if __name__ == "__main__":
-    main()
+    if sys.argv[1:] == ["--chart"]:
+        sys.path.insert(0, str(ROOT / "benchmarks"))
+        import chart
+
+        chart.main()
+    else:
+        main()

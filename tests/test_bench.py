@@ -279,3 +279,112 @@ def test_outage_and_load_can_still_start_a_server_the_way_they_call_for_one():
     signature = inspect.signature(bench.start_gunicorn)
     signature.bind("postgres://example/db")
     signature.bind("postgres://example/db", workers="4")
+
+
+# Scale 10: names, finished builds, saved results and the growth chart ------------------
+
+
+def load_chart():
+    spec = importlib.util.spec_from_file_location("chart", ROOT / "benchmarks" / "chart.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_each_scale_has_its_own_postgresql_database_and_results_file(monkeypatch):
+    assert bench.pg_url("1").endswith("/casebook_bench")
+    assert bench.pg_url("10").endswith("/casebook_bench_10")
+    assert bench.pg_url("10.0").endswith("/casebook_bench_10")
+    assert bench.pg_url("0.1").endswith("/casebook_bench_0_1")
+    assert bench.pg_url("10", "postgres://elsewhere/mine") == "postgres://elsewhere/mine"
+    assert bench.result_name("postgres", "10") == "postgres-scale10.json"
+    assert bench.result_name("sqlite", "0.1") == "sqlite-scale0_1.json"
+
+
+def test_a_finished_build_is_told_by_its_spending_lines_and_statistics():
+    """The counts a finished `generate_synthetic --scale S` leaves (its n(): round(base × S))."""
+    assert bench.expected_rows("10") == {
+        "ratings_spendingline": 10_000_000,
+        "ratings_statistic": 1_000_000,
+    }
+    assert bench.expected_rows("0.1") == {
+        "ratings_spendingline": 100_000,
+        "ratings_statistic": 10_000,
+    }
+
+
+def bench_report(backend: str, scale: str, p95s: dict) -> dict:
+    return {
+        "backend": backend,
+        "scale": scale,
+        "results": [
+            {"pair": pair, "kind": "list", "cold_p95_ms": p95} for pair, p95 in p95s.items()
+        ],
+    }
+
+
+def test_the_growth_chart_is_drawn_from_the_saved_results(tmp_path):
+    import xml.etree.ElementTree as ET
+
+    chart = load_chart()
+    for backend, scale, p95s in [
+        ("postgres", "0.1", {"spending list, first page": 4.2, "CSV of 10,000 spending lines": 90}),
+        ("postgres", "1", {"spending list, first page": 6.5, "CSV of 100,000 spending lines": 800}),
+        ("postgres", "10", {"spending list, first page": 31.0}),
+        ("sqlite", "1", {"spending list, first page": 12.0}),
+    ]:
+        path = bench.save_results(bench_report(backend, scale, p95s), tmp_path)
+        assert path.name == bench.result_name(backend, scale)
+    svg_path = chart.main(tmp_path, tmp_path / "growth.svg")
+    svg = svg_path.read_text()
+    root = ET.fromstring(svg)  # well-formed
+    ns = {"s": "http://www.w3.org/2000/svg"}
+    assert root.get("role") == "img"
+    assert root.get("aria-labelledby") == "chart-title chart-desc"
+    assert root.find("s:title", ns).text == (
+        "How each page's cold p95 grows with the size of the data"
+    )
+    desc = root.find("s:desc", ns).text
+    assert (
+        "PostgreSQL, spending list, first page: 4.2 ms at scale 0.1, 6.5 ms at scale 1, "
+        "31 ms at scale 10." in desc
+    )
+    # The CSV's row count changes with the scale; it is one page, one line.
+    assert "PostgreSQL, CSV of spending lines: 90 ms at scale 0.1, 800 ms at scale 1." in desc
+    assert "SQLite, spending list, first page: 12 ms at scale 1." in desc
+    points = {
+        (g.get("data-page"), g.get("data-scale"), g.get("data-p95"))
+        for g in root.iter("{http://www.w3.org/2000/svg}g")
+        if g.get("class") == "point"
+    }
+    assert points == {
+        ("spending list, first page", "0.1", "4.2"),
+        ("spending list, first page", "1", "6.5"),
+        ("spending list, first page", "10", "31"),
+        ("CSV of spending lines", "0.1", "90"),
+        ("CSV of spending lines", "1", "800"),
+        ("spending list, first page", "1", "12"),
+    }
+    texts = [t.text for t in root.iter("{http://www.w3.org/2000/svg}text")]
+    assert "Casebook on PostgreSQL" in texts
+    assert "Casebook on SQLite" in texts
+    assert "Cold p95 at the server, ms (logarithmic)" in texts
+    assert any(t and t.startswith("Scale of the data set") for t in texts)
+    # Each line is named in the key, its number on its points: not told by colour alone.
+    assert texts.count("spending list, first page") == 1
+    assert "CSV of spending lines (the whole download, timed at the client)" in texts
+    # Points higher up the chart for a slower page (the y axis grows upwards).
+    ys = {
+        (g.get("data-page"), g.get("data-scale")): float(g.find("s:circle", ns).get("cy"))
+        for g in root.iter("{http://www.w3.org/2000/svg}g")
+        if g.get("class") == "point" and g.get("data-p95") != "12"
+    }
+    assert ys[("spending list, first page", "10")] < ys[("spending list, first page", "1")]
+    assert ys[("CSV of spending lines", "1")] < ys[("spending list, first page", "10")]
+
+
+def test_without_saved_results_the_chart_says_what_to_run(tmp_path):
+    chart = load_chart()
+    with pytest.raises(SystemExit, match="run make bench"):
+        chart.main(tmp_path, tmp_path / "growth.svg")
+    assert not (tmp_path / "growth.svg").exists()

@@ -6,16 +6,26 @@ spending lines and 100,000 statistics. Distributions are skewed, not uniform: a 
 attract most interventions, grades follow each framework's era, amounts are log-normal.
 Every synthetic row cites a synthetic source whose slug starts with "synthetic-", so the set
 can be told apart from (and removed without touching) the real seed data.
+
+The small tables go in by bulk_create. The big ones (inspections, judgements, spending lines,
+statistics: 10,000,000 spending lines at scale 10) are written as plain rows of column values
+by `Loader`: COPY on PostgreSQL, executemany of one plain INSERT inside one transaction on
+SQLite (with the file's syncing relaxed for the build only), bulk_create elsewhere or with
+--orm. Every path writes the same rows for a given seed and scale (tests/test_scale.py).
+Every synthetic record is published, so each fact is written public; `refresh_all()` at the
+end checks that against the rule and moves none.
 """
 
+import contextlib
 import datetime
 import math
 import random
 import sys
+import time
 from decimal import Decimal
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.db import connection, transaction
 
 from interventions import datacache, publishing
 from interventions import models as im
@@ -137,6 +147,182 @@ def zipf_index(rng: random.Random, n: int, s: float = 1.1) -> int:
     return min(n - 1, int(n * (rng.random() ** (1 + s))))
 
 
+class Table:
+    """One big table as the generator writes it: the columns it gives on every row (`names`,
+    attribute names, in order), then every other column at its default, the same for all rows.
+    `prepare`: pass each value through its field's get_db_prep_save (dates, for SQLite)."""
+
+    def __init__(self, model, names, prepare=False):
+        fields = {f.attname: f for f in model._meta.concrete_fields if not f.primary_key}
+        unknown = set(names) - set(fields)
+        if unknown:
+            raise ValueError(f"{model.__name__} has no column {', '.join(sorted(unknown))}")
+        rest = [f for name, f in fields.items() if name not in names]
+        self.model = model
+        self.fields = [fields[name] for name in names] + rest
+        self.attnames = [f.attname for f in self.fields]
+        self.defaults = tuple(f.get_default() for f in rest)
+        self.prepare = prepare
+
+    def row(self, *values) -> tuple:
+        return (*values, *self.defaults)
+
+    def quoted(self) -> tuple[str, str]:
+        qn = connection.ops.quote_name
+        return qn(self.model._meta.db_table), ", ".join(qn(f.column) for f in self.fields)
+
+    def prepared(self, chunk):
+        if not self.prepare:
+            return chunk
+        fields = self.fields
+        return [
+            tuple(f.get_db_prep_save(v, connection) for f, v in zip(fields, row, strict=True))
+            for row in chunk
+        ]
+
+
+class Loader:
+    """Writes a big table from chunks of row tuples, in one transaction: COPY on PostgreSQL
+    (psycopg 3's cursor.copy), executemany of a plain INSERT on SQLite, and bulk_create of
+    model instances on any other database or when asked (`orm`, for comparison)."""
+
+    def __init__(self, orm=False):
+        fast = {"postgresql": "copy", "sqlite": "insert"}.get(connection.vendor)
+        self.method = "orm" if orm or fast is None else fast
+
+    def write(self, table: Table, chunks, bar=None) -> int:
+        written = 0
+
+        def counted():
+            nonlocal written
+            for chunk in chunks:
+                yield chunk
+                written += len(chunk)
+                if bar:
+                    bar.update(len(chunk))
+
+        with transaction.atomic():
+            getattr(self, self.method)(table, counted())
+        if bar:
+            bar.close()
+        return written
+
+    def copy(self, table, chunks):
+        name, columns = table.quoted()
+        with connection.cursor() as cursor:
+            # A table with deferred foreign-key checks still pending in this transaction (rows
+            # written earlier in an enclosing one, as in tests) cannot be altered: run them
+            # now, and go back to deferring afterwards (Django's foreign keys are all
+            # DEFERRABLE INITIALLY DEFERRED).
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            rebuild = set_aside(cursor, table.model._meta.db_table)
+            with copy_in(cursor, name, columns) as copy:
+                for chunk in chunks:
+                    for row in table.prepared(chunk):
+                        copy.write_row(row)
+            cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
+            for statement in rebuild:
+                cursor.execute(statement)
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+
+    def insert(self, table, chunks):
+        name, columns = table.quoted()
+        marks = ", ".join(["%s"] * len(table.fields))
+        sql = f"INSERT INTO {name} ({columns}) VALUES ({marks})"
+        with connection.cursor() as cursor:
+            # As for COPY: the table's own indexes are made again once the rows are in (one
+            # sort each instead of 16 B-trees grown row by row); the statements are SQLite's
+            # own record of them. Indexes that back a UNIQUE or PRIMARY KEY clause (no SQL of
+            # their own) stay.
+            cursor.execute(
+                "SELECT name, sql FROM sqlite_master "
+                "WHERE type = 'index' AND tbl_name = %s AND sql IS NOT NULL ORDER BY name",
+                [table.model._meta.db_table],
+            )
+            indexes = cursor.fetchall()
+            for index, _ in indexes:
+                cursor.execute(f"DROP INDEX {connection.ops.quote_name(index)}")
+            for chunk in chunks:
+                cursor.executemany(sql, table.prepared(chunk))
+            for _, statement in indexes:
+                cursor.execute(statement)
+
+    def orm(self, table, chunks):
+        model, attnames = table.model, table.attnames
+        for chunk in chunks:
+            model.objects.bulk_create(
+                [model(**dict(zip(attnames, row, strict=True))) for row in chunk]
+            )
+
+
+def set_aside(cursor, db_table: str) -> list[str]:
+    """Before a COPY into `db_table` on PostgreSQL: drop its plain indexes and its foreign
+    keys, and return the statements that make them again exactly as they were (from
+    pg_get_indexdef and pg_get_constraintdef), as pg_restore does. Building an index once over
+    10,000,000 rows is much quicker than growing sixteen of them row by row, and a foreign
+    key added afterwards is checked by one join instead of a trigger for every row. Indexes
+    that back a constraint (the primary key, unique constraints) stay. All of it happens in
+    the load's transaction: if the load fails, nothing was dropped."""
+    qn = connection.ops.quote_name
+    cursor.execute(
+        "SELECT i.relname, pg_get_indexdef(i.oid) FROM pg_index x "
+        "JOIN pg_class i ON i.oid = x.indexrelid WHERE x.indrelid = %s::regclass "
+        "AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = x.indexrelid) "
+        "ORDER BY i.relname",
+        [db_table],
+    )
+    indexes = cursor.fetchall()
+    cursor.execute(
+        "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+        "WHERE conrelid = %s::regclass AND contype = 'f' ORDER BY conname",
+        [db_table],
+    )
+    keys = cursor.fetchall()
+    for name, _ in keys:
+        cursor.execute(f"ALTER TABLE {qn(db_table)} DROP CONSTRAINT {qn(name)}")
+    for name, _ in indexes:
+        cursor.execute(f"DROP INDEX {qn(name)}")
+    return [definition for _, definition in indexes] + [
+        f"ALTER TABLE {qn(db_table)} ADD CONSTRAINT {qn(name)} {definition}"
+        for name, definition in keys
+    ]
+
+
+def copy_in(cursor, name: str, columns: str):
+    """psycopg 3's COPY … FROM STDIN on Django's cursor (its own cursor, below the wrapper)."""
+    return cursor.cursor.copy(f"COPY {name} ({columns}) FROM STDIN")
+
+
+class SqliteBuild:
+    """For a bulk load into SQLite: no fsync and the rollback journal in memory (a crash
+    mid-build leaves a file to delete and build again), a larger page cache; the file's own
+    settings come back afterwards. Nothing changes inside a transaction (tests) or on a file
+    in WAL mode."""
+
+    SETTINGS = {"synchronous": "OFF", "journal_mode": "MEMORY", "cache_size": "-200000"}
+
+    def __enter__(self):
+        self.before = {}
+        if connection.vendor != "sqlite" or connection.in_atomic_block:
+            return self
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA journal_mode")
+            if cursor.fetchone()[0].lower() == "wal":
+                return self
+            for name, value in self.SETTINGS.items():
+                cursor.execute(f"PRAGMA {name}")
+                self.before[name] = cursor.fetchone()[0]
+                cursor.execute(f"PRAGMA {name} = {value}")
+        return self
+
+    def __exit__(self, *exc):
+        if self.before:
+            with connection.cursor() as cursor:
+                for name, value in self.before.items():
+                    cursor.execute(f"PRAGMA {name} = {value}")
+        return False
+
+
 class Command(BaseCommand):
     help = "Generate a deterministic synthetic data set (scale 1 ≈ England)."
 
@@ -147,32 +333,53 @@ class Command(BaseCommand):
             "--replace", action="store_true", help="Delete an existing synthetic set first."
         )
         parser.add_argument("--no-progress", action="store_true", help="No progress bar.")
+        parser.add_argument(
+            "--orm",
+            action="store_true",
+            help="Write the big tables with bulk_create, not COPY or plain INSERTs (slower; "
+            "the same rows, for comparison).",
+        )
 
-    def handle(self, *args, scale, seed, replace, no_progress, **options):
+    def handle(self, *args, scale, seed, replace, no_progress, orm=False, **options):
         if scale <= 0 or scale > 20:
             raise CommandError("--scale must be more than 0 and at most 20.")
         self.rng = random.Random(seed)
         self.scale = scale
         self.progress_enabled = not no_progress
+        self.loader = Loader(orm=orm)
+        self.verbosity = options.get("verbosity", 1)
         if im.Source.objects.filter(slug__startswith=PREFIX).exists():
             if not replace:
                 raise CommandError("A synthetic data set exists already; use --replace.")
             self.delete_synthetic()
-        with transaction.atomic():
-            self.sources = self.make_sources()
-            self.councils = self.make_councils()
-            self.make_interventions()
-            self.make_inspections()
-        self.make_spending()
-        self.make_statistics()
-        # Bulk inserts skip the publishing service: set every public flag from the rule.
-        publishing.refresh_all()
+        with SqliteBuild():
+            with self.timed("councils and interventions"), transaction.atomic():
+                self.sources = self.make_sources()
+                self.councils = self.make_councils()
+                self.make_interventions()
+            with self.timed("inspections and judgements"):
+                self.make_inspections()
+            with self.timed("spending lines"):
+                self.make_spending()
+            with self.timed("statistics"):
+                self.make_statistics()
+        # Bulk inserts skip the publishing service: check every public flag against the rule.
+        with self.timed("publishing.refresh_all"):
+            publishing.refresh_all()
         datacache.bump()
         self.stdout.write(
             self.style.SUCCESS(f"Synthetic data set built (scale {scale}, seed {seed}).")
         )
 
     # helpers -------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def timed(self, label: str):
+        """With -v 2, how long each part of the build took (on stderr)."""
+        started = time.monotonic()
+        yield
+        if self.verbosity >= 2:
+            self.stderr.write(f"{label}: {time.monotonic() - started:.1f} s")
 
     def n(self, base: int) -> int:
         return max(1, round(base * self.scale))
@@ -382,15 +589,18 @@ class Command(BaseCommand):
         self.bulk(im.Lesson, lessons, "lessons")
 
     def make_inspections(self):
-        inspections = []
-        for i in range(self.n(10000)):
-            framework, low, high = self.rng.choice(FRAMEWORK_ERAS)
-            grades = list(rm.grades_for(framework).items())
-            weights = GRADE_WEIGHTS[rm.FRAMEWORK_SCALES[framework]]
-            grade, score = self.rng.choices(grades, weights)[0]
-            year = self.rng.randint(low, high)
-            inspections.append(
-                rm.Inspection(
+        table = Table(rm.Inspection, [], prepare=True)  # every column: its dates are derived
+        inspections = []  # (slug, framework, source id) for the judgements
+
+        def chunks():
+            chunk = []
+            for i in range(self.n(10000)):
+                framework, low, high = self.rng.choice(FRAMEWORK_ERAS)
+                grades = list(rm.grades_for(framework).items())
+                weights = GRADE_WEIGHTS[rm.FRAMEWORK_SCALES[framework]]
+                grade, score = self.rng.choices(grades, weights)[0]
+                year = self.rng.randint(low, high)
+                row = rm.Inspection(
                     slug=f"{PREFIX}inspection-{i:06d}",
                     council=self.council(),
                     framework=framework,
@@ -401,83 +611,161 @@ class Command(BaseCommand):
                     overall_score=score,
                     source=self.source(),
                     locator="synthetic",
+                    public=True,
                 )
+                row.derive_partial_dates()  # as save() would
+                inspections.append((row.slug, framework, row.source_id))
+                chunk.append(tuple(getattr(row, name) for name in table.attnames))
+                if len(chunk) == BATCH:
+                    yield chunk
+                    chunk = []
+            if chunk:
+                yield chunk
+
+        self.loader.write(table, chunks(), self.progress(self.n(10000), "inspections"))
+        ids = dict(
+            rm.Inspection.objects.filter(slug__startswith=f"{PREFIX}inspection-").values_list(
+                "slug", "pk"
             )
-        inspections = self.bulk(rm.Inspection, inspections, "inspections")
-        judgements = []
-        for inspection in inspections:
-            grades = list(rm.grades_for(inspection.framework).items())
-            weights = GRADE_WEIGHTS[rm.FRAMEWORK_SCALES[inspection.framework]]
-            for position in range(1, self.rng.randint(3, 9) + 1):
-                grade, score = self.rng.choices(grades, weights)[0]
-                judgements.append(
-                    rm.Judgement(
-                        inspection=inspection,
-                        position=position,
-                        section="",
-                        area=AREAS[(position - 1) % len(AREAS)],
-                        framework=inspection.framework,
-                        grade=grade,
-                        score=score,
-                        grade_as_printed=grade,
-                        source=inspection.source,
-                        locator="synthetic",
+        )
+        table = Table(
+            rm.Judgement,
+            [
+                "inspection_id",
+                "position",
+                "area",
+                "framework",
+                "grade",
+                "score",
+                "grade_as_printed",
+                "source_id",
+                "locator",
+                "public",
+            ],
+        )
+
+        def judgements():
+            chunk = []
+            for slug, framework, source_id in inspections:
+                grades = list(rm.grades_for(framework).items())
+                weights = GRADE_WEIGHTS[rm.FRAMEWORK_SCALES[framework]]
+                inspection_id = ids[slug]
+                for position in range(1, self.rng.randint(3, 9) + 1):
+                    grade, score = self.rng.choices(grades, weights)[0]
+                    area = AREAS[(position - 1) % len(AREAS)]
+                    chunk.append(
+                        table.row(
+                            inspection_id,
+                            position,
+                            area,
+                            str(framework),
+                            grade,
+                            score,
+                            grade,
+                            source_id,
+                            "synthetic",
+                            True,
+                        )
                     )
-                )
-        self.bulk(rm.Judgement, judgements, "judgements")
+                if len(chunk) >= BATCH:
+                    yield chunk
+                    chunk = []
+            if chunk:
+                yield chunk
+
+        self.loader.write(table, judgements(), self.progress(self.n(60000), "judgements"))
 
     def make_spending(self):
         total = self.n(1_000_000)
-        bar = self.progress(total, "spending lines")
-        made = 0
-        while made < total:
-            rows = []
-            with transaction.atomic():
-                while len(rows) < BATCH and made + len(rows) < total:
-                    index = made + len(rows)
+        table = Table(
+            rm.SpendingLine,
+            [
+                "ref",
+                "council_id",
+                "line",
+                "kind",
+                "period",
+                "year",
+                "amount_gbp",
+                "as_printed",
+                "source_id",
+                "locator",
+                "public",
+            ],
+        )
+        sources = [s.pk for s in self.sources]
+        kinds = [rm.SpendingKind.BUDGET, rm.SpendingKind.SPEND]
+        rng, council = self.rng, self.council
+
+        def chunks():
+            for start in range(0, total, BATCH):
+                chunk = []
+                for index in range(start, min(total, start + BATCH)):
                     year = 2005 + index % 20
-                    amount = Decimal(int(math.exp(self.rng.gauss(15.5, 1.3)) // 1000 * 1000))
-                    rows.append(
-                        rm.SpendingLine(
-                            ref=f"line-{index:08d}",
-                            council=self.council(),
-                            line=self.rng.choice(SPENDING_LINES),
-                            kind=self.rng.choice([rm.SpendingKind.BUDGET, rm.SpendingKind.SPEND]),
-                            period=f"{year}/{(year + 1) % 100:02d}",
-                            year=year,
-                            amount_gbp=amount,
-                            as_printed=f"{amount / 1000:,.0f} (£'000)",
-                            source=self.sources[index % len(self.sources)],
-                            locator="synthetic budget table",
+                    amount = Decimal(int(math.exp(rng.gauss(15.5, 1.3)) // 1000 * 1000))
+                    chunk.append(
+                        table.row(
+                            f"line-{index:08d}",
+                            council().pk,
+                            rng.choice(SPENDING_LINES),
+                            str(rng.choice(kinds)),
+                            f"{year}/{(year + 1) % 100:02d}",
+                            year,
+                            amount,
+                            f"{amount / 1000:,.0f} (£'000)",
+                            sources[index % len(sources)],
+                            "synthetic budget table",
+                            True,
                         )
                     )
-                rm.SpendingLine.objects.bulk_create(rows)
-            made += len(rows)
-            if bar:
-                bar.update(len(rows))
-        if bar:
-            bar.close()
+                yield chunk
+
+        self.loader.write(table, chunks(), self.progress(total, "spending lines"))
 
     def make_statistics(self):
-        rows = []
-        for i in range(self.n(100_000)):
-            measure, unit = self.rng.choice(MEASURES)
-            value = Decimal(round(self.rng.lognormvariate(8, 1.5), 0))
-            if unit == rm.Unit.PERCENT:
-                value = Decimal(self.rng.randint(5, 45))
-            year = self.rng.randint(2005, 2024)
-            rows.append(
-                rm.Statistic(
-                    ref=f"stat-{i:07d}",
-                    council=self.council(),
-                    measure=measure,
-                    period=str(year),
-                    year=year,
-                    value=value,
-                    unit=unit,
-                    as_printed=f"{value:,}",
-                    source=self.sources[i % len(self.sources)],
-                    locator="synthetic",
-                )
-            )
-        self.bulk(rm.Statistic, rows, "statistics")
+        total = self.n(100_000)
+        table = Table(
+            rm.Statistic,
+            [
+                "ref",
+                "measure",
+                "period",
+                "year",
+                "value",
+                "unit",
+                "as_printed",
+                "council_id",
+                "source_id",
+                "locator",
+                "public",
+            ],
+        )
+        sources = [s.pk for s in self.sources]
+
+        def chunks():
+            for start in range(0, total, BATCH):
+                chunk = []
+                for i in range(start, min(total, start + BATCH)):
+                    measure, unit = self.rng.choice(MEASURES)
+                    value = Decimal(round(self.rng.lognormvariate(8, 1.5), 0))
+                    if unit == rm.Unit.PERCENT:
+                        value = Decimal(self.rng.randint(5, 45))
+                    year = self.rng.randint(2005, 2024)
+                    chunk.append(
+                        table.row(
+                            f"stat-{i:07d}",
+                            measure,
+                            str(year),
+                            year,
+                            value,
+                            str(unit),
+                            f"{value:,}",
+                            self.council().pk,
+                            sources[i % len(sources)],
+                            "synthetic",
+                            True,
+                        )
+                    )
+                yield chunk
+
+        self.loader.write(table, chunks(), self.progress(total, "statistics"))
