@@ -217,9 +217,9 @@ def staff(client):
         # + the subject council's inspections counted by year, which choose the window of
         # them the page shows and count the rest (views.details.intervention.InspectionWindow)
         ("case study", 16, 18),
-        # 13 + the "Compare with…" chooser's councils + the disagreements its facts are part
-        # of (one UNION query over the kinds' membership tables: memberships.attach).
-        ("council", 15, 17),
+        # 13 + the disagreements its facts are part of (one UNION query over the kinds'
+        # membership tables: memberships.attach); the "Compare with…" box is a name field.
+        ("council", 14, 16),
         ("source", 17, 19),  # one query per kind of fact that cites a report (people: two)
         ("inspection", 4, 6),
         # The case study's version: its sections as they stood (links both ways included)

@@ -4,9 +4,6 @@ from django import template
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from interventions.models import Council
-from interventions.views.details.base import shown
-
 from ..compare import COUNCILS_MAX
 
 register = template.Library()
@@ -43,12 +40,9 @@ def neighbour_groups(council, comparisons) -> list[dict]:
 
 @register.inclusion_tag("ratings/_compare_with.html", takes_context=True)
 def compare_with(context, council):
-    public = context.get("public", True)
-    others = shown(Council.objects.exclude(pk=council.pk).order_by("name"), public).only(
-        "slug", "name", "published"
-    )
+    """A box to name another council (the compare page finds it: ?add=), rather than a list
+    of every council, which at 400 councils was a third of the page."""
     return {
         "council": council,
-        "others": others,
         "groups": neighbour_groups(council, context.get("comparisons")),
     }
