@@ -67,6 +67,10 @@ def test_every_relation_to_a_record_with_drafts_is_in_a_rule_or_named_through_th
             continue
         if hasattr(model, "instance_type") or model._meta.proxy:  # history, admin lists
             continue
+        if model._meta.label_lower == "interventions.factcount":
+            # The lists' summary counts hold public rows only, so they point only at records
+            # whose rows are public (tests/test_fact_counts.py: a draft source, unpublishing).
+            continue
         qs_class = visibility.rule(model)
         in_rule = {path.split("__")[0] for path in qs_class.flag_paths()} if qs_class else set()
         for field in model._meta.concrete_fields:
