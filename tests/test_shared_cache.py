@@ -255,10 +255,22 @@ def test_an_edit_through_one_host_retires_the_page_on_both(client, two_hosts):
 
 
 def test_counts_are_shared_too(client, two_hosts, django_assert_num_queries):
+    """A count worked out from the rows (here: free text, which the lists' summary table
+    cannot answer) is counted once, by one host, and read by the other from the cache."""
     council = f.CouncilFactory()
-    f.SpendingLineFactory(council=council)
-    assert two_hosts("a", client, SPENDING, {"format": "json"}).json()["count"] == 1
+    f.SpendingLineFactory(council=council, line="Shared count")
+    query = {"format": "json", "q": "Shared"}
+    assert two_hosts("a", client, SPENDING, query).json()["count"] == 1
     with django_assert_num_queries(3):  # the version, one page of ids, its rows: no COUNT
+        assert two_hosts("b", client, SPENDING, {**query, "page": "1"}).json()["count"] == 1
+
+
+def test_a_summarised_count_needs_no_cache(client, two_hosts, django_assert_num_queries):
+    """Unfiltered, the spending list's count is one SUM over the summary table on any host:
+    no COUNT of the lines, nothing to share."""
+    f.SpendingLineFactory(council=f.CouncilFactory())
+    assert two_hosts("a", client, SPENDING, {"format": "json"}).json()["count"] == 1
+    with django_assert_num_queries(4):  # the version, the SUM, one page of ids, its rows
         assert (
             two_hosts("b", client, SPENDING, {"format": "json", "page": "1"}).json()["count"] == 1
         )
