@@ -23,6 +23,7 @@ from ...record_sections import shown
 from ...sections import page_sections, section_facts
 from ...versions import changes, renamed_url, with_query
 from ...visibility import may_name
+from ..disagreements import disagreement_json
 
 FORMATS = ("html", "json", *CITATION_FORMATS)
 
@@ -295,31 +296,7 @@ class DetailPage(DetailView):
         return {fmt: f"{url}?format={fmt}" for fmt in CITATION_FORMATS}
 
     def disagreements_json(self, items) -> list[dict]:
-        return [
-            {
-                "slug": item.discrepancy.slug,
-                "title": item.discrepancy.title,
-                "scope": item.discrepancy.scope,
-                "flag": item.label,
-                "url": self.absolute(item.discrepancy.get_absolute_url()),
-                "note": item.discrepancy.note,
-                "versions": [
-                    {
-                        "what": version.what,
-                        "says": version.text,
-                        "url": self.absolute(version.url) if version.url else None,
-                        "source": {
-                            "slug": version.source.slug,
-                            "title": version.source.title,
-                            "url": self.absolute(version.source.get_absolute_url()),
-                        },
-                        "locator": version.locator,
-                    }
-                    for version in item.versions
-                ],
-            }
-            for item in items
-        ]
+        return [disagreement_json(item) for item in items]
 
     def as_json(self, parts) -> dict:
         raise NotImplementedError
